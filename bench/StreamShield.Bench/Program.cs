@@ -1,0 +1,1 @@
+static class P { static int Main() => 0; }

@@ -1,0 +1,1 @@
+namespace StreamShield.Cli; static class P { static int Main() => 0; }

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using StreamShield.Execution;
+using StreamShield.Runtime.Execution;
+using StreamShield.Runtime.Tasks;
+
+namespace StreamShield.Runtime.Checkpointing;
+
+/// <summary>
+/// Triggers checkpoints (periodic, savepoints, the final one of a bounded job), collects the subtasks'
+/// acknowledgements, completes a checkpoint by writing its metadata last, notifies the subtasks (sinks commit),
+/// and keeps the newest <see cref="CheckpointConfig.RetainedCheckpoints"/>. Enforces timeout, minimum pause,
+/// max concurrency and tolerable failures. One per job; it outlives attempts so checkpoint ids keep increasing.
+/// </summary>
+internal sealed class CheckpointCoordinator : IDisposable
+{
+    private readonly CheckpointConfig _config;
+    private readonly ICheckpointStorage _storage;
+    private readonly JobTimeline _timeline;
+    private readonly string _jobName;
+    private readonly TimeProvider _clock;
+    private readonly Action<Exception> _failJob;
+    private readonly object _lock = new();
+    private readonly Dictionary<long, PendingCheckpoint> _pending = new();
+    private readonly List<string> _completed = new();
+    private readonly Timer _timer;
+    private IReadOnlyList<StreamTask>? _tasks;
+    private long _nextId;
+    private long _lastCompletionMs;
+    private long _lastTriggerMs;
+    private int _consecutiveFailures;
+    private bool _disposed;
+
+    public CheckpointCoordinator(CheckpointConfig config, ICheckpointStorage storage, JobTimeline timeline, string jobName, TimeProvider clock, long firstId, Action<Exception> failJob)
+    {
+        _config = config;
+        _storage = storage;
+        _timeline = timeline;
+        _jobName = jobName;
+        _clock = clock;
+        _failJob = failJob;
+        _nextId = firstId;
+        _completed.AddRange(storage.ListCheckpoints().Reverse());
+        _timer = new Timer(_ => Tick(), null, 10, 10);
+    }
+
+    public long Completed { get; private set; }
+    public long Failed { get; private set; }
+    public long? LastCompletedId { get; private set; }
+    public TimeSpan? LastDuration { get; private set; }
+    public long? LastSize { get; private set; }
+    public bool FinalCheckpointCompleted { get; private set; }
+
+    /// <summary>Raised (outside the lock) when the final checkpoint of a bounded job completed.</summary>
+    public event Action? FinalCheckpointDone;
+
+    private long NowMs => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Starts coordinating a new attempt's subtasks.</summary>
+    public void Attach(IReadOnlyList<StreamTask> tasks)
+    {
+        lock (_lock)
+        {
+            _tasks = tasks;
+            _lastCompletionMs = _lastTriggerMs = NowMs;
+            FinalCheckpointCompleted = false;
+        }
+    }
+
+    /// <summary>Stops coordinating the current attempt and aborts its pending checkpoints (on failure or cancel).</summary>
+    public void Detach(string reason)
+    {
+        List<PendingCheckpoint> aborted;
+        lock (_lock)
+        {
+            _tasks = null;
+            aborted = _pending.Values.ToList();
+            _pending.Clear();
+        }
+        foreach (var p in aborted)
+        {
+            _storage.Discard(p.Location);
+            p.Savepoint?.TrySetException(new InvalidOperationException($"Savepoint {p.Id} was aborted: {reason}"));
+            _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint {p.Id} aborted: {reason}");
+        }
+    }
+
+    public string? LocationOf(long id)
+    {
+        lock (_lock) return _pending.TryGetValue(id, out var p) ? p.Location : null;
+    }
+
+    private void Tick()
+    {
+        try
+        {
+            List<PendingCheckpoint> expired;
+            lock (_lock)
+            {
+                if (_disposed) return;
+                var now = NowMs;
+                expired = _pending.Values.Where(p => now - p.StartMs > (long)_config.Timeout.TotalMilliseconds).ToList();
+            }
+            foreach (var p in expired) Fail(p.Id, $"expired after {_config.Timeout.TotalSeconds:0.###} s before all subtasks acknowledged", countsAsFailure: true);
+            if (_config.Interval is { } interval) TriggerPeriodic(interval);
+        }
+        catch (Exception e)
+        {
+            _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint coordinator error: {e.Message}");
+        }
+    }
+
+    private void TriggerPeriodic(TimeSpan interval)
+    {
+        lock (_lock)
+        {
+            if (_tasks is null || FinalCheckpointCompleted) return;
+            var now = NowMs;
+            if (now - _lastTriggerMs < (long)interval.TotalMilliseconds) return;
+            if (_pending.Count >= _config.MaxConcurrentCheckpoints) return;
+            if (now - _lastCompletionMs < (long)_config.MinPauseBetweenCheckpoints.TotalMilliseconds) return;
+            if (_tasks.Any(t => t.State is not (TaskState.Running or TaskState.DataFinished))) return;
+            if (_pending.Values.Any(p => p.IsFinal)) return;
+            TriggerLocked(null, null, isFinal: false);
+        }
+    }
+
+    /// <summary>Triggers the final checkpoint of a bounded job (all subtasks finished their data).</summary>
+    public void TriggerFinal()
+    {
+        lock (_lock)
+        {
+            if (_tasks is null || _pending.Values.Any(p => p.IsFinal)) return;
+            TriggerLocked(null, null, isFinal: true);
+        }
+    }
+
+    /// <summary>Triggers a savepoint into <paramref name="directory"/>; completes with its path.</summary>
+    public Task<string> TriggerSavepoint(string directory)
+    {
+        var tcs = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (_tasks is null) throw new InvalidOperationException("The job is not running; a savepoint needs running subtasks.");
+            TriggerLocked(directory, tcs, isFinal: false);
+        }
+        return tcs.Task;
+    }
+
+    private void TriggerLocked(string? savepointDir, TaskCompletionSource<string>? savepoint, bool isFinal)
+    {
+        var id = _nextId++;
+        var location = _storage.CreateLocation(id, savepointDir);
+        var tasks = _tasks!;
+        var pending = new PendingCheckpoint(id, location, NowMs, Stopwatch.GetTimestamp(), tasks.Count, savepoint, isFinal);
+        _pending[id] = pending;
+        _lastTriggerMs = NowMs;
+        _timeline.Add(JobEventKind.CheckpointTriggered, $"{(savepoint is null ? "Checkpoint" : "Savepoint")} {id} triggered{(isFinal ? " (final)" : "")}");
+        foreach (var t in tasks) if (t.Deployment.Vertex.IsSource) t.TriggerCheckpoint(id);
+    }
+
+    public void Acknowledge(StreamTask task, long id, TaskCheckpointAck ack)
+    {
+        PendingCheckpoint? complete = null;
+        lock (_lock)
+        {
+            if (!_pending.TryGetValue(id, out var p) || !_tasks!.Contains(task)) return;
+            p.Acks[task.Deployment.Id] = ack;
+            if (p.Acks.Count == p.ExpectedAcks)
+            {
+                _pending.Remove(id);
+                complete = p;
+            }
+        }
+        if (complete is not null) Complete(complete);
+    }
+
+    public void Decline(long id, Exception reason) => Fail(id, reason.Message, countsAsFailure: true);
+
+    private void Complete(PendingCheckpoint p)
+    {
+        try
+        {
+            var acks = p.Acks.Values.ToList();
+            var metadata = new CheckpointMetadata(p.Id, p.StartMs, p.Savepoint is not null, _jobName,
+                acks.SelectMany(a => a.States).ToList(), acks.SelectMany(a => a.Files).ToList());
+            _storage.WriteMetadata(p.Location, MetadataSerializer.Write(metadata));
+        }
+        catch (Exception e)
+        {
+            _storage.Discard(p.Location);
+            FailCompleted(p, $"finalizing failed: {e.Message}");
+            return;
+        }
+
+        IReadOnlyList<StreamTask>? tasks;
+        List<string> discard = new();
+        var duration = Stopwatch.GetElapsedTime(p.StartTicks);
+        var size = p.Acks.Values.Sum(a => a.Bytes);
+        lock (_lock)
+        {
+            tasks = _tasks;
+            _lastCompletionMs = NowMs;
+            _consecutiveFailures = 0;
+            if (p.Savepoint is null)
+            {
+                Completed++;
+                LastCompletedId = p.Id;
+                LastDuration = duration;
+                LastSize = size;
+                _completed.Add(p.Location);
+                while (_completed.Count > _config.RetainedCheckpoints)
+                {
+                    discard.Add(_completed[0]);
+                    _completed.RemoveAt(0);
+                }
+            }
+            if (p.IsFinal) FinalCheckpointCompleted = true;
+        }
+        _timeline.Add(p.Savepoint is null ? JobEventKind.CheckpointCompleted : JobEventKind.SavepointCompleted,
+            $"{(p.Savepoint is null ? "Checkpoint" : "Savepoint")} {p.Id} completed in {duration.TotalMilliseconds:0} ms, {size} bytes{(p.IsFinal ? " (final)" : "")}");
+        if (tasks is not null) foreach (var t in tasks) t.NotifyCheckpointComplete(p.Id);
+        foreach (var d in discard) _storage.Discard(d);
+        p.Savepoint?.TrySetResult(p.Location);
+        if (p.IsFinal) FinalCheckpointDone?.Invoke();
+    }
+
+    private void Fail(long id, string reason, bool countsAsFailure)
+    {
+        PendingCheckpoint? p;
+        lock (_lock)
+        {
+            if (!_pending.Remove(id, out p)) return;
+        }
+        _storage.Discard(p.Location);
+        FailCompleted(p, reason);
+    }
+
+    private void FailCompleted(PendingCheckpoint p, string reason)
+    {
+        IReadOnlyList<StreamTask>? tasks;
+        bool exceeded;
+        lock (_lock)
+        {
+            Failed++;
+            tasks = _tasks;
+            _consecutiveFailures++;
+            exceeded = _consecutiveFailures > _config.TolerableCheckpointFailures;
+            if (exceeded) _consecutiveFailures = 0;
+            _lastCompletionMs = NowMs;
+        }
+        _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint {p.Id} failed: {reason}");
+        p.Savepoint?.TrySetException(new InvalidOperationException($"Savepoint {p.Id} failed: {reason}"));
+        if (tasks is not null) foreach (var t in tasks) t.NotifyCheckpointAborted(p.Id);
+        if (p.IsFinal && !exceeded)
+        {
+            // The job cannot end without committing its last output: try the final checkpoint again.
+            TriggerFinal();
+            return;
+        }
+        if (exceeded && tasks is not null)
+            _failJob(new CheckpointFailureException($"More than {_config.TolerableCheckpointFailures} consecutive checkpoint failures (the last: checkpoint {p.Id}: {reason}). Raise CheckpointConfig.TolerableCheckpointFailures to ride through more."));
+    }
+
+    public void Dispose()
+    {
+        lock (_lock) _disposed = true;
+        _timer.Dispose();
+    }
+
+    private sealed class PendingCheckpoint(long id, string location, long startMs, long startTicks, int expectedAcks, TaskCompletionSource<string>? savepoint, bool isFinal)
+    {
+        public long Id { get; } = id;
+        public string Location { get; } = location;
+        public long StartMs { get; } = startMs;
+        public long StartTicks { get; } = startTicks;
+        public int ExpectedAcks { get; } = expectedAcks;
+        public TaskCompletionSource<string>? Savepoint { get; } = savepoint;
+        public bool IsFinal { get; } = isFinal;
+        public Dictionary<SubtaskId, TaskCheckpointAck> Acks { get; } = new();
+    }
+}
+
+/// <summary>Too many consecutive checkpoints failed; the job fails over.</summary>
+public sealed class CheckpointFailureException(string message) : Exception(message);

@@ -1,0 +1,55 @@
+using StreamShield.Serialization;
+
+namespace StreamShield.Runtime.Checkpointing;
+
+/// <summary>
+/// Finds and validates the checkpoint to restore from: a savepoint or checkpoint directory, or a checkpoint root
+/// whose newest valid checkpoint is used. A checkpoint whose metadata or state files are damaged is skipped with a
+/// warning and the previous one is tried.
+/// </summary>
+internal static class CheckpointLoader
+{
+    public sealed record Loaded(string Location, CheckpointMetadata Metadata);
+
+    /// <summary>Loads the newest valid checkpoint at <paramref name="path"/>, reporting skipped ones through <paramref name="warn"/>.</summary>
+    public static Loaded? LoadLatest(string path, Action<string> warn)
+    {
+        if (File.Exists(Path.Combine(path, FileSystemCheckpointStorage.MetadataFileName)))
+        {
+            var single = TryLoad(path, out var error);
+            if (single is null) throw new CorruptDataException($"Cannot restore from '{path}': {error}");
+            return single;
+        }
+        if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"Cannot restore: '{path}' does not exist. Pass a savepoint/checkpoint directory (containing _metadata) or a checkpoint root directory.");
+        foreach (var dir in FileSystemCheckpointStorage.ListCheckpoints(path))
+        {
+            var loaded = TryLoad(dir, out var error);
+            if (loaded is not null) return loaded;
+            warn($"Skipping checkpoint '{dir}': {error}; trying the previous one.");
+        }
+        return null;
+    }
+
+    public static Loaded? TryLoad(string dir, out string? error)
+    {
+        try
+        {
+            var metadata = MetadataSerializer.Read(File.ReadAllBytes(Path.Combine(dir, FileSystemCheckpointStorage.MetadataFileName)));
+            foreach (var f in metadata.Files)
+            {
+                var file = Path.Combine(dir, f.FileName);
+                if (!File.Exists(file)) { error = $"state file '{f.FileName}' is missing"; return null; }
+                var sum = Checksum.OfFile(file, out var length);
+                if (length != f.Length) { error = $"state file '{f.FileName}' has {length} bytes, expected {f.Length}"; return null; }
+                if (sum != f.Checksum) { error = $"state file '{f.FileName}' is damaged (checksum mismatch)"; return null; }
+            }
+            error = null;
+            return new Loaded(dir, metadata);
+        }
+        catch (Exception e) when (e is IOException or CorruptDataException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace StreamShield.Runtime.Checkpointing;
+
+/// <summary>
+/// Where checkpoints and savepoints are written and found. A checkpoint lives in its own directory: state files
+/// first, metadata last (written to a temporary name and renamed), so a directory without metadata is an
+/// incomplete checkpoint and is ignored. Fault injection wraps this interface.
+/// </summary>
+internal interface ICheckpointStorage
+{
+    /// <summary>The root directory of the job's checkpoints.</summary>
+    string Root { get; }
+
+    /// <summary>Creates the directory of a new checkpoint, or of a savepoint under <paramref name="savepointTarget"/>.</summary>
+    string CreateLocation(long checkpointId, string? savepointTarget);
+
+    /// <summary>Creates a state file in a checkpoint directory.</summary>
+    Stream CreateStateFile(string location, string fileName);
+
+    /// <summary>Writes the metadata atomically: after this returns, the checkpoint is complete.</summary>
+    void WriteMetadata(string location, byte[] metadata);
+
+    /// <summary>Completed checkpoint directories under <see cref="Root"/>, newest first.</summary>
+    IReadOnlyList<string> ListCheckpoints();
+
+    /// <summary>Deletes a checkpoint directory.</summary>
+    void Discard(string location);
+}

@@ -1,0 +1,111 @@
+using StreamShield.Runtime.State;
+using StreamShield.Serialization;
+
+namespace StreamShield.Runtime.Checkpointing;
+
+/// <summary>
+/// The stable binary format of checkpoint and savepoint metadata: magic "SSCK", a format version, the body, and
+/// a checksum of the body. Readers reject unknown versions and damaged bytes with a clear error.
+/// </summary>
+internal static class MetadataSerializer
+{
+    private const int Magic = 0x4B435353; // "SSCK"
+    public const int FormatVersion = 1;
+
+    public static byte[] Write(CheckpointMetadata m)
+    {
+        using var o = new DataOutput(4096);
+        o.WriteInt32(Magic);
+        o.WriteInt32(FormatVersion);
+        var bodyStart = o.Length;
+        o.WriteInt64(m.CheckpointId);
+        o.WriteInt64(m.TimestampMs);
+        o.WriteBoolean(m.IsSavepoint);
+        o.WriteString(m.JobName);
+        o.WriteInt32(m.Files.Count);
+        foreach (var f in m.Files)
+        {
+            o.WriteString(f.FileName);
+            o.WriteInt64(f.Length);
+            o.WriteInt64((long)f.Checksum);
+        }
+        o.WriteInt32(m.States.Count);
+        foreach (var s in m.States)
+        {
+            o.WriteString(s.OperatorUid);
+            o.WriteInt32(s.Subtask);
+            o.WriteInt32(s.Parallelism);
+            o.WriteInt32(s.MaxParallelism);
+            o.WriteInt32(s.OperatorState.Count);
+            foreach (var os in s.OperatorState)
+            {
+                o.WriteString(os.Name);
+                o.WriteByte((byte)os.Mode);
+                o.WriteInt32(os.Entries.Count);
+                foreach (var e in os.Entries) o.WriteByteArray(e);
+            }
+            o.WriteBoolean(s.Keyed is not null);
+            if (s.Keyed is { } k)
+            {
+                o.WriteString(k.FileName);
+                o.WriteInt32(k.Range.Start);
+                o.WriteInt32(k.Range.End);
+                o.WriteInt32(k.KeyGroups.Count);
+                foreach (var (kg, (off, len)) in k.KeyGroups.OrderBy(x => x.Key))
+                {
+                    o.WriteInt32(kg);
+                    o.WriteInt64(off);
+                    o.WriteInt32(len);
+                }
+            }
+        }
+        o.WriteInt64((long)Checksum.Of(o.WrittenSpan[bodyStart..]));
+        return o.ToArray();
+    }
+
+    public static CheckpointMetadata Read(byte[] bytes)
+    {
+        if (bytes.Length < 16) throw new CorruptDataException($"Checkpoint metadata is truncated ({bytes.Length} bytes).");
+        var i = new DataInput(bytes);
+        if (i.ReadInt32() != Magic) throw new CorruptDataException("Not a StreamShield checkpoint metadata file (bad magic number).");
+        var version = i.ReadInt32();
+        if (version != FormatVersion) throw new CorruptDataException($"Checkpoint metadata format version {version} is not supported by this version (supports {FormatVersion}).");
+        var expected = (ulong)BitConverter.ToInt64(bytes, bytes.Length - 8);
+        if (Checksum.Of(bytes.AsSpan(8, bytes.Length - 16)) != expected) throw new CorruptDataException("Checkpoint metadata checksum mismatch: the file is damaged.");
+        var id = i.ReadInt64();
+        var ts = i.ReadInt64();
+        var savepoint = i.ReadBoolean();
+        var job = i.ReadString() ?? "";
+        var files = new List<StateFileInfo>();
+        for (int n = i.ReadInt32(), f = 0; f < n; f++)
+            files.Add(new StateFileInfo(i.ReadString()!, i.ReadInt64(), (ulong)i.ReadInt64()));
+        var states = new List<OperatorSubtaskState>();
+        for (int n = i.ReadInt32(), s = 0; s < n; s++)
+        {
+            var uid = i.ReadString()!;
+            var subtask = i.ReadInt32();
+            var parallelism = i.ReadInt32();
+            var maxPar = i.ReadInt32();
+            var ops = new List<OperatorStateSnapshot>();
+            for (int m = i.ReadInt32(), k = 0; k < m; k++)
+            {
+                var name = i.ReadString()!;
+                var mode = (OperatorStateMode)i.ReadByte();
+                var entries = new List<byte[]>();
+                for (int e = i.ReadInt32(), x = 0; x < e; x++) entries.Add(i.ReadByteArray()!);
+                ops.Add(new OperatorStateSnapshot(name, mode, entries));
+            }
+            KeyedStateHandle? keyed = null;
+            if (i.ReadBoolean())
+            {
+                var file = i.ReadString()!;
+                var range = new KeyGroupRange(i.ReadInt32(), i.ReadInt32());
+                var groups = new Dictionary<int, (long, int)>();
+                for (int g = i.ReadInt32(), x = 0; x < g; x++) groups[i.ReadInt32()] = (i.ReadInt64(), i.ReadInt32());
+                keyed = new KeyedStateHandle(file, range, groups);
+            }
+            states.Add(new OperatorSubtaskState(uid, subtask, parallelism, maxPar, ops, keyed));
+        }
+        return new CheckpointMetadata(id, ts, savepoint, job, states, files);
+    }
+}

@@ -1,0 +1,167 @@
+using StreamShield.Runtime.Checkpointing;
+using StreamShield.Runtime.Faults;
+using StreamShield.Runtime.Graph;
+using StreamShield.Runtime.Network;
+using StreamShield.Runtime.Tasks;
+
+namespace StreamShield.Runtime.Execution;
+
+/// <summary>
+/// One deployment of the job graph: channels and subtasks, restored from a checkpoint or fresh. It relays the
+/// subtasks' reports to the job master and the checkpoint coordinator, and ignores reports once it is over, so a
+/// late message from a cancelled attempt cannot affect the next one.
+/// </summary>
+internal sealed class JobAttempt : ITaskOwner
+{
+    private readonly JobMaster _master;
+    private readonly List<StreamTask> _tasks = new();
+    private int _finishedData;
+    private int _terminated;
+    private volatile bool _over;
+
+    public JobAttempt(JobMaster master, int attempt, JobGraph graph, RestoreAssignment? restore, JobSettings settings)
+    {
+        _master = master;
+        Attempt = attempt;
+        Mode = master.Environment.Checkpointing.Mode;
+        Clock = master.Environment.Clock;
+        BufferTimeout = master.Environment.BufferTimeout;
+        Storage = master.Storage;
+        Faults = master.Faults;
+
+        // One signal per subtask; channels wake their consumer's signal.
+        var signals = graph.Vertices.ToDictionary(v => v, v => Enumerable.Range(0, v.Parallelism).Select(_ => new TaskSignal()).ToArray());
+        var inputs = graph.Vertices.ToDictionary(v => v, v => Enumerable.Range(0, v.Parallelism).Select(_ => new LocalChannel[v.Inputs.Count][]).ToArray());
+        var outputs = graph.Vertices.ToDictionary(v => v, v => Enumerable.Range(0, v.Parallelism).Select(_ => new LocalChannel[v.Outputs.Count][]).ToArray());
+        foreach (var edge in graph.Edges)
+        {
+            var p = edge.Source.Parallelism;
+            var c = edge.Target.Parallelism;
+            var inIndex = edge.Target.Inputs.IndexOf(edge);
+            var outIndex = edge.Source.Outputs.IndexOf(edge);
+            var consumerChannels = Enumerable.Range(0, c).Select(_ => new List<LocalChannel>()).ToArray();
+            for (var i = 0; i < p; i++)
+            {
+                var targets = Targets(edge.Partitioner.Kind, i, p, c);
+                var channels = targets.Select(j =>
+                {
+                    var ch = new LocalChannel($"{edge.Source.Id}.{i}-{edge.Target.Id}.{j}", settings.CreditsPerChannel, signals[edge.Target][j]);
+                    consumerChannels[j].Add(ch);
+                    return ch;
+                }).ToArray();
+                outputs[edge.Source][i][outIndex] = channels;
+            }
+            for (var j = 0; j < c; j++) inputs[edge.Target][j][inIndex] = consumerChannels[j].ToArray();
+        }
+
+        foreach (var v in graph.Vertices)
+        {
+            for (var s = 0; s < v.Parallelism; s++)
+            {
+                var subtask = s;
+                var vertex = v;
+                Func<string, RestoredOperatorState?> restoreFn = restore is null
+                    ? _ => null
+                    : uid => restore.For(uid, vertex.Operators.First(o => o.Uid == uid).Name, subtask, vertex.Parallelism, vertex.MaxParallelism);
+                var deployment = new TaskDeployment(v, s, inputs[v][s], outputs[v][s], signals[v][s], restoreFn, restore is not null,
+                    settings.SpillDirectory, settings.RetainedOutputMemoryPerChannel);
+                _tasks.Add(new StreamTask(deployment, this));
+            }
+        }
+    }
+
+    /// <summary>Consumer subtasks of producer <paramref name="i"/>: one for forward, a local subset for rescale, all otherwise.</summary>
+    private static IEnumerable<int> Targets(StreamShield.Graph.PartitionKind kind, int i, int p, int c) => kind switch
+    {
+        StreamShield.Graph.PartitionKind.Forward => [i],
+        StreamShield.Graph.PartitionKind.Rescale when p >= c => [(int)((long)i * c / p)],
+        StreamShield.Graph.PartitionKind.Rescale => Enumerable.Range((int)((long)i * c / p), Math.Max(1, (int)((long)(i + 1) * c / p) - (int)((long)i * c / p))),
+        _ => Enumerable.Range(0, c),
+    };
+
+    public int Attempt { get; }
+    public CheckpointingMode Mode { get; }
+    public TimeProvider Clock { get; }
+    public TimeSpan BufferTimeout { get; }
+    public ICheckpointStorage Storage { get; }
+    public FaultInjector? Faults { get; }
+    public IReadOnlyList<StreamTask> Tasks => _tasks;
+    public bool IsOver => _over;
+
+    public void Start()
+    {
+        foreach (var t in _tasks) t.Start();
+    }
+
+    /// <summary>Marks the attempt over: later reports from its subtasks are ignored.</summary>
+    public void End() => _over = true;
+
+    public void CancelAll()
+    {
+        _over = true;
+        foreach (var t in _tasks) t.Cancel();
+    }
+
+    public bool WaitTerminated(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var t in _tasks)
+            if (!t.Join(deadline - DateTime.UtcNow is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero)) return false;
+        return true;
+    }
+
+    public string? LocationOf(long checkpointId) => _over ? null : _master.Coordinator.LocationOf(checkpointId);
+
+    public void OnTaskFailed(StreamTask task, Exception error)
+    {
+        if (_over) return;
+        _master.OnAttemptFailed(this, task, error);
+    }
+
+    public void OnCheckpointAcknowledged(StreamTask task, long checkpointId, TaskCheckpointAck ack)
+    {
+        if (!_over) _master.Coordinator.Acknowledge(task, checkpointId, ack);
+    }
+
+    public void OnCheckpointDeclined(StreamTask task, long checkpointId, Exception reason)
+    {
+        if (!_over) _master.Coordinator.Decline(checkpointId, new Exception($"{task.Name}: {reason.Message}", reason));
+    }
+
+    public void OnDataFinished(StreamTask task)
+    {
+        if (_over) return;
+        if (Interlocked.Increment(ref _finishedData) == _tasks.Count) _master.OnAllDataFinished(this);
+    }
+
+    public void OnTerminated(StreamTask task)
+    {
+        if (Interlocked.Increment(ref _terminated) == _tasks.Count) _master.OnAttemptTerminated(this);
+    }
+
+    public long RecordsIn => _tasks.Where(t => t.Deployment.Vertex.IsSource).Sum(t => t.RecordsIn);
+    public long SinkRecords => _tasks.Where(t => t.Deployment.Vertex.Outputs.Count == 0).Sum(t => t.RecordsOut);
+}
+
+/// <summary>Runtime settings of a job, from <see cref="StreamEnvironment.Configuration"/>.</summary>
+internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMemoryPerChannel, string SpillDirectory)
+{
+    public const string CreditsKey = "network.credits-per-channel";
+    public const string RetainedKey = "network.retained-output.memory-per-channel";
+
+    public static JobSettings From(IDictionary<string, string> config, string spillDirectory)
+    {
+        foreach (var key in config.Keys)
+            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey))
+                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, fault.<point>.");
+        return new JobSettings(Int(config, CreditsKey, 8, 1), Int(config, RetainedKey, 4 * 1024 * 1024, 0), spillDirectory);
+    }
+
+    private static int Int(IDictionary<string, string> config, string key, int fallback, int min)
+    {
+        if (!config.TryGetValue(key, out var v)) return fallback;
+        if (!int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < min)
+            throw new JobBuildException($"Configuration '{key} = {v}' must be an integer ≥ {min}.");
+        return n;
+    }
+}

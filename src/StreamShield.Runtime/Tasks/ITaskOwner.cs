@@ -1,0 +1,30 @@
+using StreamShield.Runtime.Checkpointing;
+using StreamShield.Runtime.Faults;
+
+namespace StreamShield.Runtime.Tasks;
+
+/// <summary>
+/// What a subtask reports to and needs from the job attempt that deployed it. Calls may come from the subtask's
+/// thread or from its asynchronous snapshot threads.
+/// </summary>
+internal interface ITaskOwner
+{
+    int Attempt { get; }
+    CheckpointingMode Mode { get; }
+    TimeProvider Clock { get; }
+    TimeSpan BufferTimeout { get; }
+    ICheckpointStorage Storage { get; }
+    FaultInjector? Faults { get; }
+
+    /// <summary>The directory checkpoint <paramref name="checkpointId"/> writes to (null if it is no longer pending).</summary>
+    string? LocationOf(long checkpointId);
+
+    void OnTaskFailed(StreamTask task, Exception error);
+    void OnCheckpointAcknowledged(StreamTask task, long checkpointId, TaskCheckpointAck ack);
+    void OnCheckpointDeclined(StreamTask task, long checkpointId, Exception reason);
+    void OnDataFinished(StreamTask task);
+    void OnTerminated(StreamTask task);
+}
+
+/// <summary>What one subtask contributes to a checkpoint.</summary>
+internal sealed record TaskCheckpointAck(IReadOnlyList<OperatorSubtaskState> States, IReadOnlyList<StateFileInfo> Files, long Bytes, TimeSpan SyncDuration, TimeSpan AsyncDuration);

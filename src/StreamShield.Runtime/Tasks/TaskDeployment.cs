@@ -1,0 +1,34 @@
+using StreamShield.Runtime.Graph;
+using StreamShield.Runtime.Network;
+using StreamShield.Runtime.State;
+
+namespace StreamShield.Runtime.Tasks;
+
+/// <summary>Identifies a subtask within a job: its vertex and parallel index.</summary>
+internal readonly record struct SubtaskId(int VertexId, int Subtask);
+
+/// <summary>State to restore into one operator of a subtask.</summary>
+internal sealed record RestoredOperatorState(
+    IReadOnlyDictionary<string, OperatorStateSnapshot> OperatorState,
+    IReadOnlyList<(int KeyGroup, Func<byte[]> Load)> KeyGroups);
+
+/// <summary>Everything a subtask needs to run: its place in the graph, its channels, its restored state.</summary>
+internal sealed class TaskDeployment(
+    JobVertex vertex, int subtask, LocalChannel[][] inputChannels, LocalChannel[][] outputChannels, TaskSignal signal,
+    Func<string, RestoredOperatorState?> restore, bool isRestored, string spillDirectory, long retainedOutputMemoryLimit)
+{
+    public JobVertex Vertex { get; } = vertex;
+    public int Subtask { get; } = subtask;
+    public SubtaskId Id { get; } = new(vertex.Id, subtask);
+    /// <summary>Per input edge of the vertex (same order as <see cref="JobVertex.Inputs"/>): the channels from each producer subtask.</summary>
+    public LocalChannel[][] InputChannels { get; } = inputChannels;
+    /// <summary>Per output edge (same order as <see cref="JobVertex.Outputs"/>): the channels to each consumer subtask.</summary>
+    public LocalChannel[][] OutputChannels { get; } = outputChannels;
+    public TaskSignal Signal { get; } = signal;
+    public Func<string, RestoredOperatorState?> Restore { get; } = restore;
+    public bool IsRestored { get; } = isRestored;
+    public string SpillDirectory { get; } = spillDirectory;
+    /// <summary>Memory per channel for retained output before spilling; 0 turns retention off.</summary>
+    public long RetainedOutputMemoryLimit { get; } = retainedOutputMemoryLimit;
+    public string Name => $"{Vertex.Name} ({Subtask + 1}/{Vertex.Parallelism})";
+}
