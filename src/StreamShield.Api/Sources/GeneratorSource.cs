@@ -40,8 +40,9 @@ public sealed class GeneratorSource<T>(long from, long to, Func<long, T> generat
         private readonly List<SequenceSplit> _splits = new();
         private int _current;
         private long _next;
-        private long _emitted;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private double _tokens;
+        private double _lastRefill;
 
         public void AddSplits(IReadOnlyList<SequenceSplit> splits)
         {
@@ -54,9 +55,12 @@ public sealed class GeneratorSource<T>(long from, long to, Func<long, T> generat
             var budget = BatchSize;
             if (ratePerReader is { } rate)
             {
-                var allowed = (long)(_clock.Elapsed.TotalSeconds * rate) - _emitted;
-                if (allowed <= 0) return _current < _splits.Count ? InputStatus.NothingAvailable : InputStatus.EndOfInput;
-                budget = (int)Math.Min(budget, allowed);
+                // Token bucket holding at most 50 ms worth of records, so a slow start does not turn into a burst.
+                var now = _clock.Elapsed.TotalSeconds;
+                _tokens = Math.Min(_tokens + (now - _lastRefill) * rate, Math.Max(1, rate * 0.05));
+                _lastRefill = now;
+                if (_tokens < 1) return _current < _splits.Count ? InputStatus.NothingAvailable : InputStatus.EndOfInput;
+                budget = (int)Math.Min(budget, _tokens);
             }
             while (budget > 0)
             {
@@ -70,7 +74,7 @@ public sealed class GeneratorSource<T>(long from, long to, Func<long, T> generat
                 var n = (int)Math.Min(budget, end - _next + 1);
                 for (var i = 0; i < n; i++) output.Collect(generator(_next + i));
                 _next += n;
-                _emitted += n;
+                _tokens -= n;
                 budget -= n;
             }
             return InputStatus.MoreAvailable;

@@ -22,13 +22,13 @@ internal sealed class CheckpointCoordinator : IDisposable
     private readonly object _lock = new();
     private readonly Dictionary<long, PendingCheckpoint> _pending = new();
     private readonly List<string> _completed = new();
-    private readonly Timer _timer;
+    private readonly Thread _ticker;
     private IReadOnlyList<StreamTask>? _tasks;
     private long _nextId;
     private long _lastCompletionMs;
     private long _lastTriggerMs;
     private int _consecutiveFailures;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     public CheckpointCoordinator(CheckpointConfig config, ICheckpointStorage storage, JobTimeline timeline, string jobName, TimeProvider clock, long firstId, Action<Exception> failJob)
     {
@@ -40,7 +40,8 @@ internal sealed class CheckpointCoordinator : IDisposable
         _failJob = failJob;
         _nextId = firstId;
         _completed.AddRange(storage.ListCheckpoints().Reverse());
-        _timer = new Timer(_ => Tick(), null, 10, 10);
+        _ticker = new Thread(() => { while (!_disposed) { Thread.Sleep(5); Tick(); } }) { IsBackground = true, Name = $"{jobName} checkpoint coordinator" };
+        _ticker.Start();
     }
 
     public long Completed { get; private set; }
@@ -264,7 +265,6 @@ internal sealed class CheckpointCoordinator : IDisposable
     public void Dispose()
     {
         lock (_lock) _disposed = true;
-        _timer.Dispose();
     }
 
     private sealed class PendingCheckpoint(long id, string location, long startMs, long startTicks, int expectedAcks, TaskCompletionSource<string>? savepoint, bool isFinal)

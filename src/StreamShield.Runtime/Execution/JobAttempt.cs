@@ -110,6 +110,8 @@ internal sealed class JobAttempt : ITaskOwner
         return true;
     }
 
+    public void RunAsync(Action work) => _master.Snapshots.Execute(work);
+
     public string? LocationOf(long checkpointId) => _over ? null : _master.Coordinator.LocationOf(checkpointId);
 
     public void OnTaskFailed(StreamTask task, Exception error)

@@ -58,6 +58,7 @@ internal sealed class JobMaster : IDisposable
         var existing = storage.ListCheckpoints().Select(d => long.TryParse(Path.GetFileName(d)[4..], out var id) ? id : 0).DefaultIfEmpty(0).Max();
         var firstId = Math.Max(existing, _initialRestore?.CheckpointId ?? 0) + 1;
         _backoff = (environment.RestartStrategy ?? (checkpointing.Interval is null ? RestartStrategy.None() : RestartStrategy.FixedDelay(int.MaxValue, TimeSpan.FromSeconds(1)))).CreateBackoff();
+        Snapshots = new BackgroundExecutor($"{graph.JobName} snapshots", e => Timeline.Add(JobEventKind.CheckpointFailed, $"Snapshot writer error: {e.Message}"));
         Coordinator = new CheckpointCoordinator(checkpointing, storage, Timeline, graph.JobName, environment.Clock, firstId, e => FailFromCoordinator(e));
         Coordinator.FinalCheckpointDone += OnFinalCheckpointDone;
     }
@@ -67,6 +68,7 @@ internal sealed class JobMaster : IDisposable
     public ICheckpointStorage Storage { get; }
     public FaultInjector? Faults { get; }
     public CheckpointCoordinator Coordinator { get; }
+    public BackgroundExecutor Snapshots { get; }
     public JobStatus Status => _status;
     public Task<JobExecutionResult> Completion => _completion.Task;
     public string JobName => _graph.JobName;
@@ -122,7 +124,7 @@ internal sealed class JobMaster : IDisposable
             attempt.CancelAll();
         }
         Coordinator.Detach($"attempt {attempt.Attempt} failed");
-        _ = Task.Run(() => Restart(attempt, error));
+        new Thread(() => Restart(attempt, error)) { IsBackground = true, Name = $"{JobName} restart" }.Start();
     }
 
     private void FailFromCoordinator(Exception error)
@@ -202,12 +204,12 @@ internal sealed class JobMaster : IDisposable
             attempt?.CancelAll();
         }
         Coordinator.Detach("job cancelled");
-        _ = Task.Run(() =>
+        new Thread(() =>
         {
             attempt?.WaitTerminated(TimeSpan.FromSeconds(30));
             Timeline.Add(JobEventKind.Canceled, $"Job '{JobName}' cancelled");
             Finish(JobStatus.Canceled, null);
-        });
+        }) { IsBackground = true, Name = $"{JobName} cancel" }.Start();
     }
 
     public JobMetrics Metrics()
@@ -231,6 +233,7 @@ internal sealed class JobMaster : IDisposable
         if (status == JobStatus.Failed && failure is not null && Timeline.Count(JobEventKind.Failed) == 0)
             Timeline.Add(JobEventKind.Failed, $"Job failed: {failure.Message}");
         Coordinator.Dispose();
+        Snapshots.Dispose();
         var result = new JobExecutionResult(JobName, status, Environment.Clock.GetUtcNow() - _start, Metrics(), Timeline.Snapshot(), _failure);
         Cleanup();
         _completion.TrySetResult(result);

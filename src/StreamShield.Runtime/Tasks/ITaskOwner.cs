@@ -16,6 +16,9 @@ internal interface ITaskOwner
     ICheckpointStorage Storage { get; }
     FaultInjector? Faults { get; }
 
+    /// <summary>Runs the asynchronous part of snapshots, off the subtask thread.</summary>
+    void RunAsync(Action work);
+
     /// <summary>The directory checkpoint <paramref name="checkpointId"/> writes to (null if it is no longer pending).</summary>
     string? LocationOf(long checkpointId);
 

@@ -63,7 +63,7 @@ internal sealed partial class StreamTask
         var attempt = Owner.Attempt;
         var faults = Owner.Faults;
         var snapshotFault = _snapshotFault;
-        _ = Task.Run(() =>
+        Owner.RunAsync(() =>
         {
             var asyncStart = Stopwatch.GetTimestamp();
             var states = new List<OperatorSubtaskState>();
