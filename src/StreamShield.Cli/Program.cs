@@ -1,1 +1,25 @@
-namespace StreamShield.Cli; static class P { static int Main() => 0; }
+using System.CommandLine;
+
+namespace StreamShield.Cli;
+
+/// <summary>The `streamshield` command.</summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("StreamShield: a resilient stream processing engine for .NET.")
+        {
+            DemoCommand.Create(),
+            RunCommand.Create(),
+        };
+        try
+        {
+            return root.Parse(args).Invoke();
+        }
+        catch (Exception e) when (e is JobBuildException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+}

@@ -16,7 +16,7 @@ internal enum FaultAction
 /// <c>throw:after=5000:subtask=1</c> or <c>delay:ms=2000:times=3</c>. Options: <c>after</c> (hits to let pass first),
 /// <c>times</c> (how many times to fire, default 1), <c>subtask</c>, <c>attempt</c> (which job attempt, default 0, so
 /// that the restarted job can recover; -1 for all), <c>probability</c> with <c>seed</c> (random firing, reproducible),
-/// <c>ms</c> (delay length).
+/// <c>ms</c> (delay length), <c>afterms</c> (milliseconds after the job started before the point may fire).
 /// </summary>
 internal sealed class FaultRule
 {
@@ -24,8 +24,11 @@ internal sealed class FaultRule
     private long _fired;
     private readonly Random? _random;
 
-    private FaultRule(string point, FaultAction action, long after, long times, int? subtask, int attempt, double probability, int delayMs, int seed)
+    private readonly long _armedAt;
+
+    private FaultRule(string point, FaultAction action, long after, long times, int? subtask, int attempt, double probability, int delayMs, int seed, long afterMs)
     {
+        _armedAt = System.Diagnostics.Stopwatch.GetTimestamp() + afterMs * System.Diagnostics.Stopwatch.Frequency / 1000;
         Point = point;
         Action = action;
         After = after;
@@ -52,6 +55,7 @@ internal sealed class FaultRule
     {
         if (Subtask is { } s && s != subtask) return false;
         if (Attempt >= 0 && Attempt != attempt) return false;
+        if (System.Diagnostics.Stopwatch.GetTimestamp() < _armedAt) return false;
         var hit = Interlocked.Increment(ref _hits);
         if (hit <= After || Interlocked.Read(ref _fired) >= Times) return false;
         if (_random is not null)
@@ -74,6 +78,7 @@ internal sealed class FaultRule
         long after = 0, times = 1;
         int? subtask = null;
         int attempt = 0, delay = 1000, seed = 0;
+        long afterMs = 0;
         double probability = 1.0;
         foreach (var option in parts.Skip(1))
         {
@@ -91,7 +96,8 @@ internal sealed class FaultRule
                     case "probability": probability = double.Parse(v, CultureInfo.InvariantCulture); break;
                     case "seed": seed = int.Parse(v, CultureInfo.InvariantCulture); break;
                     case "ms": delay = int.Parse(v, CultureInfo.InvariantCulture); break;
-                    default: throw Bad(point, spec, $"unknown option '{kv[0]}' (use after, times, subtask, attempt, probability, seed, ms)");
+                    case "afterms": afterMs = long.Parse(v, CultureInfo.InvariantCulture); break;
+                    default: throw Bad(point, spec, $"unknown option '{kv[0]}' (use after, afterms, times, subtask, attempt, probability, seed, ms)");
                 }
             }
             catch (FormatException)
@@ -99,7 +105,7 @@ internal sealed class FaultRule
                 throw Bad(point, spec, $"option '{option}' has a malformed number");
             }
         }
-        return new FaultRule(point, action, after, times, subtask, attempt, probability, delay, seed);
+        return new FaultRule(point, action, after, times, subtask, attempt, probability, delay, seed, afterMs);
     }
 
     private static JobBuildException Bad(string point, string spec, string why) =>

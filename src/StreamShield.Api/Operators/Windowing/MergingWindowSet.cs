@@ -59,7 +59,9 @@ internal sealed class MergingWindowSet
     /// </summary>
     public TimeWindow AddWindow(TimeWindow newWindow, Action<TimeWindow, IReadOnlyList<TimeWindow>> merge)
     {
-        if (Contains(newWindow)) return newWindow;
+        // Fast path: inside an active window (which, as active windows never intersect, is the only one it touches).
+        foreach (var w in _windows)
+            if (w.Start <= newWindow.Start && newWindow.End <= w.End) return w;
 
         var sorted = new List<TimeWindow>(_windows.Count + 1);
         sorted.AddRange(_windows);
