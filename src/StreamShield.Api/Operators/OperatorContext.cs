@@ -22,6 +22,9 @@ internal abstract class OperatorContext
     /// <summary>The keyed state backend, or null for non-keyed operators. Its key type is the operator's key type.</summary>
     public abstract object? KeyedBackend { get; }
 
+    /// <summary>The job's clock (processing time goes through it, so tests can inject a fake one).</summary>
+    public abstract TimeProvider Clock { get; }
+
     /// <summary>Current processing time (epoch ms) from the runtime's clock.</summary>
     public abstract long CurrentProcessingTime { get; }
 

@@ -36,7 +36,7 @@ internal sealed class SourceOperator<T, TSplit>(ISource<T, TSplit> source, Water
     public override void InitializeState(bool isRestored)
     {
         _splitsState = Context.GetListState(SplitsStateName, source.SplitSerializer, union: false);
-        _reader = source.CreateReader(new SourceReaderContext(Context.SubtaskIndex, Context.Parallelism, TimeProvider.System));
+        _reader = source.CreateReader(new SourceReaderContext(Context.SubtaskIndex, Context.Parallelism, Context.Clock));
         if (isRestored)
         {
             _reader.AddSplits(_splitsState.Get().ToList());

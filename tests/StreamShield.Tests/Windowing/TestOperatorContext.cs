@@ -16,6 +16,7 @@ internal sealed class TestOperatorContext<TKey>(TestKeyedBackend<TKey> backend, 
     public override IOperatorStateStore OperatorState => throw new NotSupportedException();
     public override object? KeyedBackend => backend;
     public override long CurrentProcessingTime => backend.ProcessingTime;
+    public override TimeProvider Clock => TimeProvider.System;
     public override void RegisterProcessingTimer(long timestamp, Action<long> callback) => throw new NotSupportedException();
     public override long RecordsIn => 0;
     public override IOperatorListState<T> GetListState<T>(string name, TypeSerializer<T> serializer, bool union) => throw new NotSupportedException();
