@@ -19,7 +19,7 @@ internal sealed class JobAttempt : ITaskOwner
     private int _terminated;
     private volatile bool _over;
 
-    public JobAttempt(JobMaster master, int attempt, JobGraph graph, RestoreAssignment? restore, JobSettings settings)
+    public JobAttempt(JobMaster master, int attempt, RestoreAssignment? restore, JobSettings settings)
     {
         _master = master;
         Attempt = attempt;
@@ -29,55 +29,25 @@ internal sealed class JobAttempt : ITaskOwner
         Storage = master.Storage;
         Faults = master.Faults;
 
-        // One signal per subtask; channels wake their consumer's signal.
-        var signals = graph.Vertices.ToDictionary(v => v, v => Enumerable.Range(0, v.Parallelism).Select(_ => new TaskSignal()).ToArray());
-        var inputs = graph.Vertices.ToDictionary(v => v, v => Enumerable.Range(0, v.Parallelism).Select(_ => new LocalChannel[v.Inputs.Count][]).ToArray());
-        var outputs = graph.Vertices.ToDictionary(v => v, v => Enumerable.Range(0, v.Parallelism).Select(_ => new LocalChannel[v.Outputs.Count][]).ToArray());
-        foreach (var edge in graph.Edges)
+        // One signal per subtask; a channel wakes its consumer's signal, and credit returned wakes its producer's.
+        var execution = master.Execution;
+        var signals = execution.Vertices.ToDictionary(v => v, _ => new TaskSignal());
+        var channels = execution.Channels.ToDictionary(c => c, c => new LocalChannel(c.Name, settings.CreditsPerChannel, signals[c.Consumer]));
+        foreach (var ev in execution.Vertices)
         {
-            var p = edge.Source.Parallelism;
-            var c = edge.Target.Parallelism;
-            var inIndex = edge.Target.Inputs.IndexOf(edge);
-            var outIndex = edge.Source.Outputs.IndexOf(edge);
-            var consumerChannels = Enumerable.Range(0, c).Select(_ => new List<LocalChannel>()).ToArray();
-            for (var i = 0; i < p; i++)
-            {
-                var targets = Targets(edge.Partitioner.Kind, i, p, c);
-                var channels = targets.Select(j =>
-                {
-                    var ch = new LocalChannel($"{edge.Source.Id}.{i}-{edge.Target.Id}.{j}", settings.CreditsPerChannel, signals[edge.Target][j]);
-                    consumerChannels[j].Add(ch);
-                    return ch;
-                }).ToArray();
-                outputs[edge.Source][i][outIndex] = channels;
-            }
-            for (var j = 0; j < c; j++) inputs[edge.Target][j][inIndex] = consumerChannels[j].ToArray();
-        }
-
-        foreach (var v in graph.Vertices)
-        {
-            for (var s = 0; s < v.Parallelism; s++)
-            {
-                var subtask = s;
-                var vertex = v;
-                Func<string, RestoredOperatorState?> restoreFn = restore is null
-                    ? _ => null
-                    : uid => restore.For(uid, vertex.Operators.First(o => o.Uid == uid).Name, subtask, vertex.Parallelism, vertex.MaxParallelism);
-                var deployment = new TaskDeployment(v, s, inputs[v][s], outputs[v][s], signals[v][s], restoreFn, restore is not null,
-                    settings.SpillDirectory, settings.RetainedOutputMemoryPerChannel);
-                _tasks.Add(new StreamTask(deployment, this));
-            }
+            var vertex = ev.Vertex;
+            var subtask = ev.Subtask;
+            // Per edge of the vertex, the channels in subtask order (the order partitioners index into).
+            var inputs = vertex.Inputs.Select(e => ev.Inputs.Where(c => c.Edge == e).OrderBy(c => c.Producer.Subtask).Select(c => channels[c]).ToArray()).ToArray();
+            var outputs = vertex.Outputs.Select(e => ev.Outputs.Where(c => c.Edge == e).OrderBy(c => c.Consumer.Subtask).Select(c => channels[c]).ToArray()).ToArray();
+            Func<string, RestoredOperatorState?> restoreFn = restore is null
+                ? _ => null
+                : uid => restore.For(uid, vertex.Operators.First(o => o.Uid == uid).Name, subtask, vertex.Parallelism, vertex.MaxParallelism);
+            var deployment = new TaskDeployment(vertex, subtask, inputs, outputs, signals[ev], restoreFn, restore is not null,
+                settings.SpillDirectory, settings.RetainedOutputMemoryPerChannel);
+            _tasks.Add(new StreamTask(deployment, this));
         }
     }
-
-    /// <summary>Consumer subtasks of producer <paramref name="i"/>: one for forward, a local subset for rescale, all otherwise.</summary>
-    private static IEnumerable<int> Targets(StreamShield.Graph.PartitionKind kind, int i, int p, int c) => kind switch
-    {
-        StreamShield.Graph.PartitionKind.Forward => [i],
-        StreamShield.Graph.PartitionKind.Rescale when p >= c => [(int)((long)i * c / p)],
-        StreamShield.Graph.PartitionKind.Rescale => Enumerable.Range((int)((long)i * c / p), Math.Max(1, (int)((long)(i + 1) * c / p) - (int)((long)i * c / p))),
-        _ => Enumerable.Range(0, c),
-    };
 
     public int Attempt { get; }
     public CheckpointingMode Mode { get; }

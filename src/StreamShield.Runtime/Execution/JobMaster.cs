@@ -32,6 +32,7 @@ internal sealed class JobMaster : IDisposable
     {
         Environment = environment;
         _graph = graph;
+        Execution = new ExecutionGraph(graph);
         Timeline = new JobTimeline(environment.Clock, listener);
         _start = environment.Clock.GetUtcNow();
         var checkpointing = environment.Checkpointing;
@@ -43,6 +44,8 @@ internal sealed class JobMaster : IDisposable
         var spill = Path.Combine(Path.GetTempPath(), $"streamshield-spill-{Guid.NewGuid():N}");
         Directory.CreateDirectory(spill);
         _settings = JobSettings.From(environment.Configuration, spill);
+        // Retained output is dropped when a checkpoint completes; without periodic checkpoints it would only grow.
+        if (checkpointing.Interval is null) _settings = _settings with { RetainedOutputMemoryPerChannel = 0 };
         Faults = FaultInjector.FromConfiguration(environment.Configuration, m => Timeline.Add(JobEventKind.FaultInjected, m));
         ICheckpointStorage storage = new FileSystemCheckpointStorage(root);
         if (Faults is not null) storage = new FaultInjectingStorage(storage, Faults, () => _attempt?.Attempt ?? 0);
@@ -73,10 +76,13 @@ internal sealed class JobMaster : IDisposable
     public Task<JobExecutionResult> Completion => _completion.Task;
     public string JobName => _graph.JobName;
     public JobGraph Graph => _graph;
+    public ExecutionGraph Execution { get; }
     public JobAttempt? CurrentAttempt => _attempt;
 
     private void ValidateRestore(RestoreAssignment restore)
     {
+        foreach (var v in _graph.Vertices)
+            foreach (var o in v.Operators) restore.CheckMaxParallelism(o.Uid, o.Name, v.MaxParallelism);
         var uids = _graph.Vertices.SelectMany(v => v.Operators).Select(o => o.Uid).ToHashSet(StringComparer.Ordinal);
         var unknown = restore.OperatorUids.Where(u => !uids.Contains(u)).ToList();
         if (unknown.Count > 0)
@@ -99,7 +105,7 @@ internal sealed class JobMaster : IDisposable
             JobAttempt attempt;
             try
             {
-                attempt = new JobAttempt(this, attemptNumber, _graph, restore, _settings);
+                attempt = new JobAttempt(this, attemptNumber, restore, _settings);
             }
             catch (Exception e)
             {
@@ -232,6 +238,7 @@ internal sealed class JobMaster : IDisposable
         }
         if (status == JobStatus.Failed && failure is not null && Timeline.Count(JobEventKind.Failed) == 0)
             Timeline.Add(JobEventKind.Failed, $"Job failed: {failure.Message}");
+        Coordinator.Detach($"the job ended ({status})"); // a checkpoint or savepoint still pending can no longer complete
         Coordinator.Dispose();
         Snapshots.Dispose();
         var result = new JobExecutionResult(JobName, status, Environment.Clock.GetUtcNow() - _start, Metrics(), Timeline.Snapshot(), _failure);

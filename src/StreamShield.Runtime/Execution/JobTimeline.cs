@@ -7,9 +7,10 @@ internal sealed class JobTimeline(TimeProvider clock, Action<JobEvent>? listener
 {
     private readonly List<JobEvent> _events = new();
 
-    public void Add(JobEventKind kind, string message)
+    /// <summary>Appends an event stamped now, or at <paramref name="time"/> when the caller decided something at that time.</summary>
+    public void Add(JobEventKind kind, string message, DateTimeOffset? time = null)
     {
-        var e = new JobEvent(clock.GetUtcNow(), kind, message);
+        var e = new JobEvent(time ?? clock.GetUtcNow(), kind, message);
         lock (_events) _events.Add(e);
         listener?.Invoke(e);
     }
