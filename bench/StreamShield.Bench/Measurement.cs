@@ -4,8 +4,10 @@ using StreamShield.Execution;
 namespace StreamShield.Bench;
 
 /// <summary>One measured run: records, wall time, CPU time of the process, peak memory.</summary>
-internal sealed record Measurement(string Name, long Records, double WallSeconds, double CpuSeconds, long PeakWorkingSetBytes, long CheckpointsCompleted)
+internal sealed record Measurement(string Name, long Records, double WallSeconds, double CpuSeconds, long PeakWorkingSetBytes, long CheckpointsCompleted, long AllocatedBytes = 0)
 {
+    public double AllocatedBytesPerRecord => Records == 0 ? 0 : (double)AllocatedBytes / Records;
+
     public double RecordsPerSecond => Records / WallSeconds;
     public double RecordsPerCoreSecond => Records / CpuSeconds;
 
@@ -17,8 +19,10 @@ internal sealed record Measurement(string Name, long Records, double WallSeconds
         var process = Process.GetCurrentProcess();
         var startRecords = client.Metrics.RecordsIn;
         var startCpu = process.TotalProcessorTime;
+        var startAllocated = GC.GetTotalAllocatedBytes();
         var watch = Stopwatch.StartNew();
         Thread.Sleep(measure);
+        var allocated = GC.GetTotalAllocatedBytes() - startAllocated;
         var records = client.Metrics.RecordsIn - startRecords;
         var wall = watch.Elapsed.TotalSeconds;
         process.Refresh();
@@ -30,7 +34,7 @@ internal sealed record Measurement(string Name, long Records, double WallSeconds
         client.Cancel();
         var result = client.Completion.GetAwaiter().GetResult();
         if (result.Status == JobStatus.Failed) throw new InvalidOperationException($"{name} failed: {result.Failure}");
-        return new Measurement(name, records, wall, cpu, process.PeakWorkingSet64, checkpoints);
+        return new Measurement(name, records, wall, cpu, process.PeakWorkingSet64, checkpoints, allocated);
     }
 
     /// <summary>Measures a plain loop (the reference) the same way.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using StreamShield.Bench;
 
-// StreamShield benchmarks. Usage: dotnet run -c Release --project bench/StreamShield.Bench -- [all|passthrough|window|state|faults] [--seconds N] [--repeat N]
+// StreamShield benchmarks. Usage: bench/run.sh [all|passthrough|window|state|faults|diag|micro] [--seconds N] [--repeat N] [--out FILE]
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var seconds = Option("--seconds", 20);
 var repeat = Option("--repeat", 3);
@@ -36,7 +36,13 @@ if (mode is "all" or "faults")
     report.Add("pass-through, p=2, task.process armed (never fires)", Repeat(() => Measurement.RunJob("pt-armed", Jobs.PassThrough(false, armed), warmup, measure)));
 }
 if (mode is "all" or "state") report.AddText(StateMemory.Compare(1_000_000));
-report.Print();
+report.Print(OptionText("--out"));
+
+string? OptionText(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
 
 int Option(string name, int fallback)
 {
@@ -50,8 +56,7 @@ List<Measurement> Repeat(Func<Measurement> run)
     for (var i = 0; i < repeat; i++)
     {
         var m = run();
-        Console.Error.WriteLine($"  GC: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, pause {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms, allocated {GC.GetTotalAllocatedBytes() / 1048576} MiB");
-        Console.Error.WriteLine($"  {m.Name}: {m.RecordsPerSecond:N0} rec/s, {m.RecordsPerCoreSecond:N0} rec/s per core, peak {m.PeakWorkingSetBytes / 1048576} MiB, checkpoints {m.CheckpointsCompleted}");
+        Console.Error.WriteLine($"  {m.Name}: {m.RecordsPerSecond:N0} rec/s, {m.RecordsPerCoreSecond:N0} rec/s per core, peak {m.PeakWorkingSetBytes / 1048576} MiB, {m.AllocatedBytesPerRecord:0.00} B allocated/record, checkpoints {m.CheckpointsCompleted}");
         list.Add(m);
         GC.Collect();
     }

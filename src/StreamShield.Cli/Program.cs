@@ -14,7 +14,7 @@ internal static class Program
         };
         try
         {
-            return root.Parse(args).Invoke();
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is JobBuildException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
         {
