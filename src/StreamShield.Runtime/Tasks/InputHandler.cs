@@ -124,6 +124,7 @@ internal sealed class TaskCounters
 {
     public long RecordsIn;
     public long BuffersIn;
+    public long DuplicateBuffersDropped;
     public long BackpressuredMs;
     public long IdleMs;
 }

@@ -15,7 +15,9 @@ internal enum InputResult
 
 /// <summary>
 /// Reads the input channels of a subtask round-robin, one buffer per step, dispatching data buffers to their
-/// input's handler and barriers to the aligner. Owned by the subtask thread.
+/// input's handler and barriers to the aligner. Tracks each channel's last sequence number: a buffer at or below it
+/// is a duplicate (a replay after a producer restarted) and is dropped; a gap means lost data and fails the subtask.
+/// Owned by the subtask thread.
 /// </summary>
 internal sealed class InputProcessor
 {
@@ -23,6 +25,7 @@ internal sealed class InputProcessor
     private readonly IInputHandler[] _handlers;
     private readonly int[] _handlerChannel;
     private readonly bool[] _finished;
+    private readonly long[] _lastSequence;
     private readonly BarrierAligner _aligner;
     private readonly TaskCounters _counters;
     private int _finishedCount;
@@ -34,6 +37,8 @@ internal sealed class InputProcessor
         _handlers = channels.Select(c => c.Handler).ToArray();
         _handlerChannel = channels.Select(c => c.HandlerChannel).ToArray();
         _finished = new bool[_channels.Length];
+        _lastSequence = new long[_channels.Length];
+        Array.Fill(_lastSequence, -1);
         _aligner = aligner;
         _counters = counters;
     }
@@ -51,6 +56,17 @@ internal sealed class InputProcessor
             if (blocked[i]) continue;
             if (!_channels[i].TryDequeue(out var buffer)) continue;
             _next = i + 1 == n ? 0 : i + 1;
+            if (buffer.Sequence != _lastSequence[i] + 1)
+            {
+                if (buffer.Sequence <= _lastSequence[i])
+                {
+                    _counters.DuplicateBuffersDropped++;
+                    if (buffer.Kind == BufferKind.Data) buffer.Release();
+                    return InputResult.Processed;
+                }
+                throw new InvalidOperationException($"Channel {_channels[i].Name} skipped from buffer {_lastSequence[i]} to {buffer.Sequence}: data was lost in transit.");
+            }
+            _lastSequence[i] = buffer.Sequence;
             switch (buffer.Kind)
             {
                 case BufferKind.Data:

@@ -19,7 +19,7 @@ internal sealed class TaskOperatorContext(
     public override object? KeyedBackend => keyedBackend;
     public override long CurrentProcessingTime => task.Timers.Now;
     public override TimeProvider Clock => task.Owner.Clock;
-    public override long RecordsIn => task.Counters.RecordsIn;
+    public override long RecordsIn => task.RecordsIn; // a source chain's input is what its source emitted
     public override void RegisterProcessingTimer(long timestamp, Action<long> callback) => task.Timers.Register(timestamp, callback);
     public override IOperatorListState<T> GetListState<T>(string name, TypeSerializer<T> serializer, bool union) => operatorState.GetListState(name, serializer, union);
 }
