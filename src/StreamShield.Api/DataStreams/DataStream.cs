@@ -30,30 +30,43 @@ public partial class DataStream<T>
     public DataStream<T> SetParallelism(int parallelism)
     {
         if (parallelism < 1) throw new ArgumentOutOfRangeException(nameof(parallelism), "Parallelism must be at least 1.");
-        Transformation.Parallelism = parallelism;
+        Operator(nameof(SetParallelism)).Parallelism = parallelism;
         return this;
     }
 
     /// <summary>Names this operator (shown in metrics, errors and the timeline).</summary>
     public DataStream<T> Name(string name)
     {
-        Transformation.Name = name;
+        Operator(nameof(Name)).Name = name;
         return this;
     }
 
     /// <summary>Sets the stable id of this operator's state in checkpoints and savepoints. Set it on stateful operators so savepoints survive job changes.</summary>
     public DataStream<T> Uid(string uid)
     {
-        Transformation.Uid = uid;
+        Operator(nameof(Uid)).Uid = uid;
         return this;
     }
 
     /// <summary>Starts a new chain at this operator (it will not be fused with the previous one).</summary>
     public DataStream<T> StartNewChain()
     {
-        Transformation.ChainingAllowed = false;
+        Operator(nameof(StartNewChain)).ChainingAllowed = false;
         return this;
     }
+
+    /// <summary>The operator a setting applies to; partitionings, unions and side outputs have none, so a setting there would be lost.</summary>
+    private Transformation Operator(string setting) => Transformation switch
+    {
+        SourceTransformation or OperatorTransformation => Transformation,
+        PartitionTransformation p => throw NotAnOperator(setting, $"the {(p.Partitioner.Kind == PartitionKind.Hash ? "KeyBy" : p.Partitioner.Kind)} partitioning of {p.Input}"),
+        SideOutputTransformation s => throw NotAnOperator(setting, $"side output '{s.TagId}' of {s.Input}"),
+        var other => throw NotAnOperator(setting, $"a {other.Name.ToLowerInvariant()} of {other.Inputs.Count} streams"),
+    };
+
+    private static InvalidOperationException NotAnOperator(string setting, string stream) => new(
+        $"{setting} applies to operators, but this stream is {stream}, which is not an operator. " +
+        $"Call {setting} on the operator that produces the stream, or on the one that consumes it.");
 
     /// <summary>Applies <paramref name="map"/> to each record.</summary>
     public DataStream<TOut> Map<TOut>(Func<T, TOut> map, string name = "Map")

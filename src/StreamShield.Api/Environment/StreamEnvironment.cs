@@ -107,9 +107,12 @@ public sealed class StreamEnvironment
     /// limited to <paramref name="recordsPerSecond"/> in total across subtasks. Replayable: the position is checkpointed.
     /// </summary>
     public DataStream<T> FromGenerator<T>(Func<long, T> generator, long? count, double? recordsPerSecond = null,
-        WatermarkStrategy<T>? watermarks = null, string name = "Generator Source") =>
-        FromSource(new GeneratorSource<T>(0, count is { } c ? c - 1 : long.MaxValue - 1, generator, recordsPerSecond),
+        WatermarkStrategy<T>? watermarks = null, string name = "Generator Source")
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of records to generate must not be negative; pass null for an unbounded stream.");
+        return FromSource(new GeneratorSource<T>(0, count is { } c ? c - 1 : long.MaxValue - 1, generator, recordsPerSecond),
             watermarks ?? WatermarkStrategy<T>.NoWatermarks(), name);
+    }
 
     /// <summary>
     /// The lines of the files in <paramref name="directory"/> (one split per file; the byte offset is checkpointed).

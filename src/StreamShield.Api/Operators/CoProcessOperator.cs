@@ -37,8 +37,8 @@ internal sealed class CoProcessOperator<TKey, TIn1, TIn2, TOut>(
         FunctionLifecycle.Open(function, this);
     }
 
-    public override void Close() => FunctionLifecycle.Close(function);
-    public override void SnapshotState(long checkpointId) => FunctionLifecycle.Snapshot(function, checkpointId);
+    public override void Close() => FunctionLifecycle.Close(function, this);
+    public override void SnapshotState(long checkpointId) => FunctionLifecycle.Snapshot(function, this, checkpointId);
 
     public override void ProcessElement1(TIn1 value, long timestamp)
     {

@@ -9,7 +9,9 @@ internal static class FunctionLifecycle
     public static void Initialize(object function, StreamOperator op, RuntimeContext context, bool isRestored)
     {
         if (function is RichFunction rich) rich.SetRuntimeContext(context);
-        if (function is ICheckpointedFunction cp) cp.InitializeState(op.Context.OperatorState, isRestored);
+        if (function is not ICheckpointedFunction cp) return;
+        try { cp.InitializeState(op.Context.OperatorState, isRestored); }
+        catch (Exception e) when (OperatorErrors.ShouldWrap(e)) { OperatorErrors.UserCode(op, e); }
     }
 
     public static void Open(object function, StreamOperator op)
@@ -19,13 +21,17 @@ internal static class FunctionLifecycle
         catch (Exception e) when (OperatorErrors.ShouldWrap(e)) { OperatorErrors.UserCode(op, e); }
     }
 
-    public static void Close(object function)
+    public static void Close(object function, StreamOperator op)
     {
-        if (function is RichFunction rich) rich.Close();
+        if (function is not RichFunction rich) return;
+        try { rich.Close(); }
+        catch (Exception e) when (OperatorErrors.ShouldWrap(e)) { OperatorErrors.UserCode(op, e); }
     }
 
-    public static void Snapshot(object function, long checkpointId)
+    public static void Snapshot(object function, StreamOperator op, long checkpointId)
     {
-        if (function is ICheckpointedFunction cp) cp.SnapshotState(checkpointId);
+        if (function is not ICheckpointedFunction cp) return;
+        try { cp.SnapshotState(checkpointId); }
+        catch (Exception e) when (OperatorErrors.ShouldWrap(e)) { OperatorErrors.UserCode(op, e); }
     }
 }

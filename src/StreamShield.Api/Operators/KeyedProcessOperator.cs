@@ -26,8 +26,8 @@ internal sealed class KeyedProcessOperator<TKey, TIn, TOut>(KeyedProcessFunction
         FunctionLifecycle.Open(function, this);
     }
 
-    public override void Close() => FunctionLifecycle.Close(function);
-    public override void SnapshotState(long checkpointId) => FunctionLifecycle.Snapshot(function, checkpointId);
+    public override void Close() => FunctionLifecycle.Close(function, this);
+    public override void SnapshotState(long checkpointId) => FunctionLifecycle.Snapshot(function, this, checkpointId);
 
     public override void ProcessElement(TIn value, long timestamp)
     {

@@ -13,5 +13,5 @@ internal static class OperatorErrors
     public static bool ShouldWrap(Exception e) => e is not UserFunctionException and not OperationCanceledException and not KeySelectorException;
 }
 
-/// <summary>A key selector returned null; keys must be non-null.</summary>
-public sealed class KeySelectorException(string message) : Exception(message);
+/// <summary>A key selector returned null or threw; keys must be non-null and selecting them must not fail.</summary>
+public sealed class KeySelectorException(string message, Exception? inner = null) : Exception(message, inner);

@@ -18,8 +18,8 @@ internal sealed class ProcessOperator<TIn, TOut>(ProcessFunction<TIn, TOut> func
         FunctionLifecycle.Open(function, this);
     }
 
-    public override void Close() => FunctionLifecycle.Close(function);
-    public override void SnapshotState(long checkpointId) => FunctionLifecycle.Snapshot(function, checkpointId);
+    public override void Close() => FunctionLifecycle.Close(function, this);
+    public override void SnapshotState(long checkpointId) => FunctionLifecycle.Snapshot(function, this, checkpointId);
 
     public override void ProcessElement(TIn value, long timestamp)
     {

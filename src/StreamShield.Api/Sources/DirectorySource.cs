@@ -29,11 +29,12 @@ public sealed class DirectorySource(string directory, string searchPattern = "*"
     private sealed class Reader : ISourceReader<string, FileSplit>
     {
         private const int LinesPerPoll = 256;
+        private const int MaxLineBytes = 1 << 30;
         private readonly Queue<FileSplit> _pending = new();
         private FileStream? _stream;
         private string _path = "";
         private long _offset;
-        private readonly byte[] _buffer = new byte[64 * 1024];
+        private byte[] _buffer = new byte[64 * 1024]; // grows to hold the longest line
         private int _start;
         private int _end;
         private bool _eof;
@@ -79,11 +80,17 @@ public sealed class DirectorySource(string directory, string searchPattern = "*"
                 _end -= _start;
                 _start = 0;
             }
-            if (_end == _buffer.Length) throw new InvalidDataException($"A line in '{_path}' is longer than {_buffer.Length} bytes.");
+            if (_end == _buffer.Length) Grow();
             var read = _stream!.Read(_buffer, _end, _buffer.Length - _end);
             if (read == 0) { _eof = true; return false; }
             _end += read;
             return true;
+        }
+
+        private void Grow()
+        {
+            if (_buffer.Length >= MaxLineBytes) throw new InvalidDataException($"A line in '{_path}' is longer than {MaxLineBytes} bytes.");
+            Array.Resize(ref _buffer, (int)Math.Min(2L * _buffer.Length, MaxLineBytes));
         }
 
         private bool OpenNext()

@@ -12,6 +12,11 @@ public readonly record struct SequenceSplit(long Next, long End);
 /// </summary>
 public sealed class GeneratorSource<T>(long from, long to, Func<long, T> generator, double? recordsPerSecond = null) : ISource<T, SequenceSplit>
 {
+    private readonly double? _recordsPerSecond = recordsPerSecond is null or (> 0 and < double.PositiveInfinity)
+        ? recordsPerSecond
+        : throw new ArgumentOutOfRangeException(nameof(recordsPerSecond), recordsPerSecond,
+            "The generator's rate limit must be a positive number of records per second; pass null for no limit.");
+
     /// <inheritdoc />
     public bool IsBounded => to < long.MaxValue - 1;
 
@@ -32,7 +37,7 @@ public sealed class GeneratorSource<T>(long from, long to, Func<long, T> generat
 
     /// <inheritdoc />
     public ISourceReader<T, SequenceSplit> CreateReader(SourceReaderContext context) =>
-        new Reader(generator, recordsPerSecond is { } r ? r / context.Parallelism : null);
+        new Reader(generator, _recordsPerSecond is { } r ? r / context.Parallelism : null);
 
     private sealed class Reader(Func<long, T> generator, double? ratePerReader) : ISourceReader<T, SequenceSplit>
     {

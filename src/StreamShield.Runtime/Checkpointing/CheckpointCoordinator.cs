@@ -28,6 +28,9 @@ internal sealed class CheckpointCoordinator : IDisposable
     private long _lastCompletionMs;
     private long _lastTriggerMs;
     private int _consecutiveFailures;
+    private int _finalizing; // acknowledged by every subtask, metadata being written: still in flight
+    private bool _finalRequested; // all data finished: no more periodic checkpoints, the final one is due
+    private bool _finalInFlight;
     private volatile bool _disposed;
 
     public CheckpointCoordinator(CheckpointConfig config, ICheckpointStorage storage, JobTimeline timeline, string jobName, TimeProvider clock, long firstId, Action<Exception> failJob)
@@ -56,6 +59,9 @@ internal sealed class CheckpointCoordinator : IDisposable
 
     private long NowMs => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Checkpoints triggered and not yet completed or failed (under the lock).</summary>
+    private int InFlight => _pending.Count + _finalizing;
+
     /// <summary>Starts coordinating a new attempt's subtasks.</summary>
     public void Attach(IReadOnlyList<StreamTask> tasks)
     {
@@ -64,6 +70,7 @@ internal sealed class CheckpointCoordinator : IDisposable
             _tasks = tasks;
             _lastCompletionMs = _lastTriggerMs = NowMs;
             FinalCheckpointCompleted = false;
+            _finalRequested = _finalInFlight = false;
         }
     }
 
@@ -76,6 +83,7 @@ internal sealed class CheckpointCoordinator : IDisposable
             _tasks = null;
             aborted = _pending.Values.ToList();
             _pending.Clear();
+            _finalRequested = _finalInFlight = false;
         }
         foreach (var p in aborted)
         {
@@ -102,6 +110,7 @@ internal sealed class CheckpointCoordinator : IDisposable
                 expired = _pending.Values.Where(p => now - p.StartMs > (long)_config.Timeout.TotalMilliseconds).ToList();
             }
             foreach (var p in expired) Fail(p.Id, $"expired after {_config.Timeout.TotalSeconds:0.###} s before all subtasks acknowledged", countsAsFailure: true);
+            lock (_lock) TryTriggerFinalLocked();
             if (_config.Interval is { } interval) TriggerPeriodic(interval);
         }
         catch (Exception e)
@@ -114,25 +123,35 @@ internal sealed class CheckpointCoordinator : IDisposable
     {
         lock (_lock)
         {
-            if (_tasks is null || FinalCheckpointCompleted) return;
+            if (_tasks is null || FinalCheckpointCompleted || _finalRequested) return;
             var now = NowMs;
             if (now - _lastTriggerMs < (long)interval.TotalMilliseconds) return;
-            if (_pending.Count >= _config.MaxConcurrentCheckpoints) return;
+            if (InFlight >= _config.MaxConcurrentCheckpoints) return;
             if (now - _lastCompletionMs < (long)_config.MinPauseBetweenCheckpoints.TotalMilliseconds) return;
             if (_tasks.Any(t => t.State is not (TaskState.Running or TaskState.DataFinished))) return;
-            if (_pending.Values.Any(p => p.IsFinal)) return;
             TriggerLocked(null, null, isFinal: false);
         }
     }
 
-    /// <summary>Triggers the final checkpoint of a bounded job (all subtasks finished their data).</summary>
+    /// <summary>
+    /// Requests the final checkpoint of a bounded job (all subtasks finished their data): it is triggered as soon as
+    /// fewer than <see cref="CheckpointConfig.MaxConcurrentCheckpoints"/> are in flight, and no periodic one follows it.
+    /// </summary>
     public void TriggerFinal()
     {
         lock (_lock)
         {
-            if (_tasks is null || _pending.Values.Any(p => p.IsFinal)) return;
-            TriggerLocked(null, null, isFinal: true);
+            if (_tasks is null) return;
+            _finalRequested = true;
+            TryTriggerFinalLocked();
         }
+    }
+
+    private void TryTriggerFinalLocked()
+    {
+        if (!_finalRequested || _finalInFlight || FinalCheckpointCompleted || _tasks is null || InFlight >= _config.MaxConcurrentCheckpoints) return;
+        _finalInFlight = true;
+        TriggerLocked(null, null, isFinal: true);
     }
 
     /// <summary>Triggers a savepoint into <paramref name="directory"/>; completes with its path.</summary>
@@ -152,10 +171,11 @@ internal sealed class CheckpointCoordinator : IDisposable
         var id = _nextId++;
         var location = _storage.CreateLocation(id, savepointDir);
         var tasks = _tasks!;
-        var pending = new PendingCheckpoint(id, location, NowMs, Stopwatch.GetTimestamp(), tasks.Count, savepoint, isFinal);
+        var now = _clock.GetUtcNow();
+        var pending = new PendingCheckpoint(id, location, now.ToUnixTimeMilliseconds(), Stopwatch.GetTimestamp(), tasks.Count, savepoint, isFinal);
         _pending[id] = pending;
-        _lastTriggerMs = NowMs;
-        _timeline.Add(JobEventKind.CheckpointTriggered, $"{(savepoint is null ? "Checkpoint" : "Savepoint")} {id} triggered{(isFinal ? " (final)" : "")}");
+        _lastTriggerMs = now.ToUnixTimeMilliseconds();
+        _timeline.Add(JobEventKind.CheckpointTriggered, $"{(savepoint is null ? "Checkpoint" : "Savepoint")} {id} triggered{(isFinal ? " (final)" : "")}", now);
         foreach (var t in tasks) if (t.Deployment.Vertex.IsSource) t.TriggerCheckpoint(id);
     }
 
@@ -169,6 +189,7 @@ internal sealed class CheckpointCoordinator : IDisposable
             if (p.Acks.Count == p.ExpectedAcks)
             {
                 _pending.Remove(id);
+                _finalizing++;
                 complete = p;
             }
         }
@@ -189,7 +210,7 @@ internal sealed class CheckpointCoordinator : IDisposable
         catch (Exception e)
         {
             _storage.Discard(p.Location);
-            FailCompleted(p, $"finalizing failed: {e.Message}");
+            FailCompleted(p, $"finalizing failed: {e.Message}", finalizing: true);
             return;
         }
 
@@ -199,8 +220,10 @@ internal sealed class CheckpointCoordinator : IDisposable
         var size = p.Acks.Values.Sum(a => a.Bytes);
         lock (_lock)
         {
+            _finalizing--;
+            var now = _clock.GetUtcNow();
             tasks = _tasks;
-            _lastCompletionMs = NowMs;
+            _lastCompletionMs = now.ToUnixTimeMilliseconds();
             _consecutiveFailures = 0;
             if (p.Savepoint is null)
             {
@@ -216,9 +239,10 @@ internal sealed class CheckpointCoordinator : IDisposable
                 }
             }
             if (p.IsFinal) FinalCheckpointCompleted = true;
+            // Logged under the lock with the time the pause is measured from, so the timeline orders it before the next trigger.
+            _timeline.Add(p.Savepoint is null ? JobEventKind.CheckpointCompleted : JobEventKind.SavepointCompleted,
+                $"{(p.Savepoint is null ? "Checkpoint" : "Savepoint")} {p.Id} completed in {duration.TotalMilliseconds:0} ms, {size} bytes{(p.IsFinal ? " (final)" : "")}", now);
         }
-        _timeline.Add(p.Savepoint is null ? JobEventKind.CheckpointCompleted : JobEventKind.SavepointCompleted,
-            $"{(p.Savepoint is null ? "Checkpoint" : "Savepoint")} {p.Id} completed in {duration.TotalMilliseconds:0} ms, {size} bytes{(p.IsFinal ? " (final)" : "")}");
         if (tasks is not null) foreach (var t in tasks) t.NotifyCheckpointComplete(p.Id);
         foreach (var d in discard) _storage.Discard(d);
         p.Savepoint?.TrySetResult(p.Location);
@@ -233,23 +257,26 @@ internal sealed class CheckpointCoordinator : IDisposable
             if (!_pending.Remove(id, out p)) return;
         }
         _storage.Discard(p.Location);
-        FailCompleted(p, reason);
+        FailCompleted(p, reason, finalizing: false);
     }
 
-    private void FailCompleted(PendingCheckpoint p, string reason)
+    private void FailCompleted(PendingCheckpoint p, string reason, bool finalizing)
     {
         IReadOnlyList<StreamTask>? tasks;
         bool exceeded;
         lock (_lock)
         {
+            if (finalizing) _finalizing--;
+            if (p.IsFinal) _finalInFlight = false;
             Failed++;
             tasks = _tasks;
             _consecutiveFailures++;
             exceeded = _consecutiveFailures > _config.TolerableCheckpointFailures;
             if (exceeded) _consecutiveFailures = 0;
-            _lastCompletionMs = NowMs;
+            var now = _clock.GetUtcNow();
+            _lastCompletionMs = now.ToUnixTimeMilliseconds();
+            _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint {p.Id} failed: {reason}", now);
         }
-        _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint {p.Id} failed: {reason}");
         p.Savepoint?.TrySetException(new InvalidOperationException($"Savepoint {p.Id} failed: {reason}"));
         if (tasks is not null) foreach (var t in tasks) t.NotifyCheckpointAborted(p.Id);
         if (p.IsFinal && !exceeded)

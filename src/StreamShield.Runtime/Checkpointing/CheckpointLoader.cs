@@ -21,8 +21,13 @@ internal static class CheckpointLoader
             return single;
         }
         if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"Cannot restore: '{path}' does not exist. Pass a savepoint/checkpoint directory (containing _metadata) or a checkpoint root directory.");
-        foreach (var dir in FileSystemCheckpointStorage.ListCheckpoints(path))
+        foreach (var dir in FileSystemCheckpointStorage.ListCheckpoints(path, includeIncomplete: true))
         {
+            if (!File.Exists(Path.Combine(dir, FileSystemCheckpointStorage.MetadataFileName)))
+            {
+                warn($"Skipping checkpoint '{dir}': it has no {FileSystemCheckpointStorage.MetadataFileName} (incomplete: the job stopped while writing it); trying the previous one.");
+                continue;
+            }
             var loaded = TryLoad(dir, out var error);
             if (loaded is not null) return loaded;
             warn($"Skipping checkpoint '{dir}': {error}; trying the previous one.");

@@ -39,12 +39,13 @@ internal sealed class FileSystemCheckpointStorage : ICheckpointStorage
 
     public IReadOnlyList<string> ListCheckpoints() => ListCheckpoints(Root);
 
-    public static IReadOnlyList<string> ListCheckpoints(string root) =>
+    /// <summary>Checkpoint directories under <paramref name="root"/>, newest first: complete ones, or also those without metadata.</summary>
+    public static IReadOnlyList<string> ListCheckpoints(string root, bool includeIncomplete = false) =>
         !Directory.Exists(root)
             ? Array.Empty<string>()
             : Directory.GetDirectories(root, "chk-*")
                 .Select(d => (Dir: d, Id: long.TryParse(Path.GetFileName(d)[4..], out var id) ? id : -1))
-                .Where(x => x.Id >= 0 && File.Exists(Path.Combine(x.Dir, MetadataFileName)))
+                .Where(x => x.Id >= 0 && (includeIncomplete || File.Exists(Path.Combine(x.Dir, MetadataFileName))))
                 .OrderByDescending(x => x.Id)
                 .Select(x => x.Dir)
                 .ToList();

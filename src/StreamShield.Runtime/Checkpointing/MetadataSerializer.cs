@@ -66,7 +66,7 @@ internal static class MetadataSerializer
     public static CheckpointMetadata Read(byte[] bytes)
     {
         if (bytes.Length < 16) throw new CorruptDataException($"Checkpoint metadata is truncated ({bytes.Length} bytes).");
-        var i = new DataInput(bytes);
+        var i = new DataInput(bytes, 0, bytes.Length - 8); // the body ends where the checksum starts
         if (i.ReadInt32() != Magic) throw new CorruptDataException("Not a StreamShield checkpoint metadata file (bad magic number).");
         var version = i.ReadInt32();
         if (version != FormatVersion) throw new CorruptDataException($"Checkpoint metadata format version {version} is not supported by this version (supports {FormatVersion}).");
@@ -77,22 +77,23 @@ internal static class MetadataSerializer
         var savepoint = i.ReadBoolean();
         var job = i.ReadString() ?? "";
         var files = new List<StateFileInfo>();
-        for (int n = i.ReadInt32(), f = 0; f < n; f++)
+        for (int n = Count(i), f = 0; f < n; f++)
             files.Add(new StateFileInfo(i.ReadString()!, i.ReadInt64(), (ulong)i.ReadInt64()));
         var states = new List<OperatorSubtaskState>();
-        for (int n = i.ReadInt32(), s = 0; s < n; s++)
+        for (int n = Count(i), s = 0; s < n; s++)
         {
             var uid = i.ReadString()!;
             var subtask = i.ReadInt32();
             var parallelism = i.ReadInt32();
             var maxPar = i.ReadInt32();
             var ops = new List<OperatorStateSnapshot>();
-            for (int m = i.ReadInt32(), k = 0; k < m; k++)
+            for (int m = Count(i), k = 0; k < m; k++)
             {
                 var name = i.ReadString()!;
                 var mode = (OperatorStateMode)i.ReadByte();
+                if (!Enum.IsDefined(mode)) throw new CorruptDataException($"Checkpoint metadata names unknown operator state mode {(byte)mode} for state '{name}'.");
                 var entries = new List<byte[]>();
-                for (int e = i.ReadInt32(), x = 0; x < e; x++) entries.Add(i.ReadByteArray()!);
+                for (int e = Count(i), x = 0; x < e; x++) entries.Add(i.ReadByteArray()!);
                 ops.Add(new OperatorStateSnapshot(name, mode, entries));
             }
             KeyedStateHandle? keyed = null;
@@ -101,11 +102,19 @@ internal static class MetadataSerializer
                 var file = i.ReadString()!;
                 var range = new KeyGroupRange(i.ReadInt32(), i.ReadInt32());
                 var groups = new Dictionary<int, (long, int)>();
-                for (int g = i.ReadInt32(), x = 0; x < g; x++) groups[i.ReadInt32()] = (i.ReadInt64(), i.ReadInt32());
+                for (int g = Count(i), x = 0; x < g; x++) groups[i.ReadInt32()] = (i.ReadInt64(), i.ReadInt32());
                 keyed = new KeyedStateHandle(file, range, groups);
             }
             states.Add(new OperatorSubtaskState(uid, subtask, parallelism, maxPar, ops, keyed));
         }
+        if (!i.IsAtEnd) throw new CorruptDataException($"Checkpoint metadata has {i.Remaining} unexpected bytes after its body.");
         return new CheckpointMetadata(id, ts, savepoint, job, states, files);
+    }
+
+    private static int Count(DataInput i)
+    {
+        var n = i.ReadInt32();
+        if (n < 0 || n > i.Remaining) throw new CorruptDataException($"Checkpoint metadata holds an impossible element count {n} ({i.Remaining} bytes remain).");
+        return n;
     }
 }

@@ -19,8 +19,7 @@ internal sealed class RestoreAssignment(CheckpointLoader.Loaded checkpoint)
     {
         var old = _byUid[uid].OrderBy(s => s.Subtask).ToList();
         if (old.Count == 0) return null;
-        if (old[0].MaxParallelism != maxParallelism)
-            throw new JobBuildException($"Operator '{operatorName}' (uid '{uid}') was checkpointed with max parallelism {old[0].MaxParallelism} but the job now has {maxParallelism}. Max parallelism fixes the key groups and cannot change across a restore; set StreamEnvironment.MaxParallelism back to {old[0].MaxParallelism}.");
+        CheckMaxParallelism(uid, operatorName, maxParallelism);
 
         var range = KeyGroupRangeAssignment.RangeFor(maxParallelism, parallelism, subtask);
         var keyGroups = new List<(int, Func<byte[]>)>();
@@ -47,6 +46,14 @@ internal sealed class RestoreAssignment(CheckpointLoader.Loaded checkpoint)
             operatorState[name] = new OperatorStateSnapshot(name, mode, entries);
         }
         return new RestoredOperatorState(operatorState, keyGroups);
+    }
+
+    /// <summary>Throws if the operator's keyed state was checkpointed with another max parallelism (its key groups would not match).</summary>
+    public void CheckMaxParallelism(string uid, string operatorName, int maxParallelism)
+    {
+        var old = _byUid[uid].FirstOrDefault(s => s.Keyed is not null);
+        if (old is not null && old.MaxParallelism != maxParallelism)
+            throw new JobBuildException($"Operator '{operatorName}' (uid '{uid}') was checkpointed with max parallelism {old.MaxParallelism} but the job now has {maxParallelism}. Max parallelism fixes the key groups and cannot change across a restore; set StreamEnvironment.MaxParallelism back to {old.MaxParallelism}.");
     }
 
     private static byte[] ReadSegment(string file, long offset, int length)

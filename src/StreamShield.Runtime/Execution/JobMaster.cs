@@ -41,16 +41,12 @@ internal sealed class JobMaster : IDisposable
         {
             _temporaryRoot = root = Path.Combine(Path.GetTempPath(), $"streamshield-{Guid.NewGuid():N}");
         }
+        // Validate everything the user configured before creating any directory, so a rejected job leaves nothing behind.
         var spill = Path.Combine(Path.GetTempPath(), $"streamshield-spill-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(spill);
         _settings = JobSettings.From(environment.Configuration, spill);
         // Retained output is dropped when a checkpoint completes; without periodic checkpoints it would only grow.
         if (checkpointing.Interval is null) _settings = _settings with { RetainedOutputMemoryPerChannel = 0 };
         Faults = FaultInjector.FromConfiguration(environment.Configuration, m => Timeline.Add(JobEventKind.FaultInjected, m));
-        ICheckpointStorage storage = new FileSystemCheckpointStorage(root);
-        if (Faults is not null) storage = new FaultInjectingStorage(storage, Faults, () => _attempt?.Attempt ?? 0);
-        Storage = storage;
-
         if (environment.RestorePath is { } restorePath)
         {
             var loaded = CheckpointLoader.LoadLatest(restorePath, w => Timeline.Add(JobEventKind.CheckpointSkipped, w))
@@ -58,6 +54,11 @@ internal sealed class JobMaster : IDisposable
             _initialRestore = new RestoreAssignment(loaded);
             ValidateRestore(_initialRestore);
         }
+
+        Directory.CreateDirectory(spill);
+        ICheckpointStorage storage = new FileSystemCheckpointStorage(root);
+        if (Faults is not null) storage = new FaultInjectingStorage(storage, Faults, () => _attempt?.Attempt ?? 0);
+        Storage = storage;
         var existing = storage.ListCheckpoints().Select(d => long.TryParse(Path.GetFileName(d)[4..], out var id) ? id : 0).DefaultIfEmpty(0).Max();
         var firstId = Math.Max(existing, _initialRestore?.CheckpointId ?? 0) + 1;
         _backoff = (environment.RestartStrategy ?? (checkpointing.Interval is null ? RestartStrategy.None() : RestartStrategy.FixedDelay(int.MaxValue, TimeSpan.FromSeconds(1)))).CreateBackoff();

@@ -30,14 +30,16 @@ internal abstract class ChannelSelector<T>
         public override int Select(T value, int channels) => All;
     }
 
+    /// <summary>Round-robin, starting at the producer's own index so that producers do not all hit channel 0 first.</summary>
     private sealed class RoundRobinSelector(int start) : ChannelSelector<T>
     {
-        private int _next = start;
+        private int _next = -1;
         public override int Select(T value, int channels)
         {
+            if (_next < 0) _next = start % channels;
             var c = _next;
             if (++_next >= channels) _next = 0;
-            return c < channels ? c : 0;
+            return c;
         }
     }
 
@@ -62,11 +64,17 @@ internal abstract class ChannelSelector<T>
     {
         public override int Select(T value, int channels)
         {
-            var key = selector(value);
+            TKey key;
+            try { key = selector(value); }
+            catch (Exception e) when (OperatorErrors.ShouldWrap(e)) { throw SelectorFailed(e); }
             if (key is null) ThrowNullKey();
             var kg = KeyGroupRangeAssignment.KeyGroupFor(KeyHasher<TKey>.Hash(key), maxParallelism);
             return KeyGroupRangeAssignment.OperatorIndexFor(kg, maxParallelism, channels);
         }
+
+        // Thrown here rather than from the producing operator, so that the error names the keyed operator, not the producer.
+        private KeySelectorException SelectorFailed(Exception e) => new(
+            $"The key selector of KeyBy in front of '{consumer}' threw {e.GetType().Name}: {e.Message}. Key selectors must not fail: filter out or repair such records before KeyBy.", e);
 
         private void ThrowNullKey() => throw new KeySelectorException(
             $"The key selector of KeyBy in front of '{consumer}' returned null for a record. Keys must not be null: map nulls to a sentinel key or filter those records out before KeyBy.");

@@ -23,19 +23,29 @@ internal sealed class RoutingOutput<T>(IOutput<T>[] targets, Dictionary<string, 
     public void EmitWatermarkStatus(bool idle)
     {
         foreach (var t in targets) t.EmitWatermarkStatus(idle);
+        foreach (var side in sideOutputs.Values) foreach (var s in side) ((IWatermarkTarget)s).EmitWatermarkStatus(idle);
     }
 
     public void CollectSide<TSide>(OutputTag<TSide> tag, TSide value, long timestamp)
     {
         if (!sideOutputs.TryGetValue(tag.Id, out var outputs)) return;
-        foreach (var o in outputs) ((IOutput<TSide>)o).Collect(value, timestamp);
+        foreach (var o in outputs)
+        {
+            if (o is not IOutput<TSide> output) throw SideOutputTypeMismatch(tag, o);
+            output.Collect(value, timestamp);
+        }
     }
+
+    private static InvalidOperationException SideOutputTypeMismatch<TSide>(OutputTag<TSide> tag, object consumer) => new(
+        $"Side output '{tag.Id}' is emitted with records of type {typeof(TSide).FullName}, but GetSideOutput reads it as " +
+        $"{consumer.GetType().GetGenericArguments().FirstOrDefault()?.FullName}: two OutputTags of different types share the id '{tag.Id}'. Give each its own id.");
 }
 
-/// <summary>Lets side-output targets of any type receive watermarks.</summary>
+/// <summary>Lets side-output targets of any type receive watermarks and idleness.</summary>
 internal interface IWatermarkTarget
 {
     void EmitWatermark(long watermark);
+    void EmitWatermarkStatus(bool idle);
 }
 
 /// <summary>An output nobody consumes (a sink's): drops everything.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using StreamShield.Operators;
 using StreamShield.Runtime.Faults;
 using StreamShield.Runtime.Network;
@@ -114,7 +115,13 @@ internal sealed partial class StreamTask
         }
         finally
         {
-            Close();
+            try { Close(); }
+            catch (Exception e)
+            {
+                // Only after a clean run (see Close): the task fails instead of the exception escaping its thread.
+                _state = TaskState.Failed;
+                Owner.OnTaskFailed(this, e);
+            }
             Owner.OnTerminated(this);
         }
     }
@@ -212,15 +219,19 @@ internal sealed partial class StreamTask
         Owner.OnDataFinished(this);
     }
 
+    /// <summary>Closes every operator and writer; rethrows the first close error unless the task already failed or was cancelled.</summary>
     private void Close()
     {
         var chain = _chain;
         if (chain is null) return;
+        Exception? first = null;
         foreach (var op in chain.Operators)
         {
             try { op.Close(); }
-            catch (Exception) when (_cancelled || _state == TaskState.Failed) { } // already failing or cancelled: the first error is what matters
+            catch (Exception e) { first ??= e; }
         }
         foreach (var w in chain.Writers) w.Dispose();
+        // Already failing or cancelled: the first error is what matters.
+        if (first is not null && !_cancelled && _state != TaskState.Failed) ExceptionDispatchInfo.Throw(first);
     }
 }

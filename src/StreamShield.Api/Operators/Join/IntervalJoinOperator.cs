@@ -47,9 +47,9 @@ internal sealed class IntervalJoinOperator<TKey, T1, T2, TOut>(
         FunctionLifecycle.Open(function, this);
     }
 
-    public override void Close() => FunctionLifecycle.Close(function);
+    public override void Close() => FunctionLifecycle.Close(function, this);
 
-    public override void SnapshotState(long checkpointId) => FunctionLifecycle.Snapshot(function, checkpointId);
+    public override void SnapshotState(long checkpointId) => FunctionLifecycle.Snapshot(function, this, checkpointId);
 
     public override void ProcessElement1(T1 value, long timestamp)
     {

@@ -91,12 +91,12 @@ internal sealed class WindowOperator<TKey, TIn, TView, TOut> : OneInputStreamOpe
 
     public override void Close()
     {
-        if (_function.UserFunction is { } user) FunctionLifecycle.Close(user);
+        if (_function.UserFunction is { } user) FunctionLifecycle.Close(user, this);
     }
 
     public override void SnapshotState(long checkpointId)
     {
-        if (_function.UserFunction is { } user) FunctionLifecycle.Snapshot(user, checkpointId);
+        if (_function.UserFunction is { } user) FunctionLifecycle.Snapshot(user, this, checkpointId);
     }
 
     public override void ProcessElement(TIn value, long timestamp)
