@@ -1,0 +1,26 @@
+namespace StreamShield.Tests.Checkpointing;
+
+/// <summary>A fresh directory under the temp path, deleted on dispose (best effort).</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory(string name)
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ss-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string Sub(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>Job tests that run embedded jobs with checkpoints: run one at a time, so timing-based progress does not starve.</summary>
+[CollectionDefinition(nameof(CheckpointJobsCollection), DisableParallelization = true)]
+public sealed class CheckpointJobsCollection;
