@@ -16,6 +16,9 @@ internal abstract class OperatorContext
     public abstract int MaxParallelism { get; }
     public abstract int AttemptNumber { get; }
 
+    /// <summary>Unique to this attempt of this run of the job (attempt numbers restart at 0 when a job is restored from a savepoint).</summary>
+    public virtual string AttemptId => $"a{AttemptNumber}";
+
     /// <summary>Operator (non-keyed) state of this subtask.</summary>
     public abstract IOperatorStateStore OperatorState { get; }
 

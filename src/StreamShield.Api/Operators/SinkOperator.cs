@@ -24,11 +24,11 @@ internal sealed class SinkOperator<T, TTxn>(ISink<T, TTxn> sink) : OneInputStrea
         var restored = isRestored ? _state.Get().ToList() : new List<PendingTransaction<TTxn>>();
         if (Context.SubtaskIndex == 0)
         {
-            sink.RecoverAndCleanup(restored.Select(p => p.Transaction).ToList(), Context.AttemptNumber);
+            sink.RecoverAndCleanup(restored.Select(p => p.Transaction).ToList(), Context.AttemptId);
             foreach (var p in restored) sink.Commit(p.Transaction);
         }
         _state.Clear();
-        _writer = sink.CreateWriter(new SinkWriterContext(Context.SubtaskIndex, Context.Parallelism, Context.AttemptNumber));
+        _writer = sink.CreateWriter(new SinkWriterContext(Context.SubtaskIndex, Context.Parallelism, Context.AttemptNumber, Context.AttemptId));
     }
 
     public override void ProcessElement(T value, long timestamp)

@@ -52,7 +52,7 @@ public sealed class CollectSink<T>(bool transactional = true) : ISink<T, Collect
         public IReadOnlyList<CollectTransaction> PreCommit(long checkpointId)
         {
             if (_open.Count == 0) return Array.Empty<CollectTransaction>();
-            var txn = new CollectTransaction(sink._sinkId, context.AttemptNumber, context.SubtaskIndex, _sequence++);
+            var txn = new CollectTransaction(sink._sinkId, context.AttemptId, context.SubtaskIndex, _sequence++);
             sink._staged[txn] = _open;
             _open = new List<T>();
             return [txn];
@@ -66,4 +66,4 @@ public sealed class CollectSink<T>(bool transactional = true) : ISink<T, Collect
 }
 
 /// <summary>Handle of a <see cref="CollectSink{T}"/> transaction (its records stay in memory until committed).</summary>
-public readonly record struct CollectTransaction(long SinkId, int Attempt, int Subtask, long Sequence);
+public readonly record struct CollectTransaction(long SinkId, string Attempt, int Subtask, long Sequence);

@@ -9,7 +9,8 @@ public readonly record struct FilePart(string Directory, string InProgressName, 
 /// The transactional file sink: each subtask writes records as lines into a hidden in-progress file; at the
 /// checkpoint barrier the file is flushed to disk (pre-commit), and when the checkpoint completes it is renamed to
 /// its final name, so files appear only when the checkpoint covering them completes. Exactly-once end to end with
-/// a replayable source. Final files are named <c>part-{subtask}-{checkpoint}-{attempt}-{n}</c> (plus the suffix).
+/// a replayable source. Final files are named <c>part-{subtask}-{checkpoint}-{attemptId}-{n}</c> (plus the suffix),
+/// where the attempt id is unique per attempt and run, so no two attempts or runs ever write the same name.
 /// </summary>
 public sealed class FileSink<T>(string directory, Func<T, string>? format = null, string suffix = ".txt") : ISink<T, FilePart>
 {
@@ -41,23 +42,17 @@ public sealed class FileSink<T>(string directory, Func<T, string>? format = null
     }
 
     /// <inheritdoc />
-    public void RecoverAndCleanup(IReadOnlyList<FilePart> pendingTransactions, int attemptNumber)
+    public void RecoverAndCleanup(IReadOnlyList<FilePart> pendingTransactions, string attemptId)
     {
         if (!System.IO.Directory.Exists(Directory)) return;
         var keep = pendingTransactions.Select(p => p.InProgressName).ToHashSet(StringComparer.Ordinal);
         foreach (var file in System.IO.Directory.GetFiles(Directory, ".part-*.inprogress"))
         {
             var name = Path.GetFileName(file);
-            // Files of earlier attempts that no restored checkpoint references were never committed: abort them.
-            if (!keep.Contains(name) && AttemptOf(name) < attemptNumber) File.Delete(file);
+            // In-progress files of earlier attempts or runs that no restored checkpoint references were never
+            // committed: abort them. Files of this attempt (other subtasks may already be writing) stay.
+            if (!keep.Contains(name) && !name.Contains($"-{attemptId}-", StringComparison.Ordinal)) File.Delete(file);
         }
-    }
-
-    private static int AttemptOf(string inProgressName)
-    {
-        // .part-{subtask}-{attempt}-{n}.inprogress
-        var parts = inProgressName.Split('-');
-        return parts.Length >= 4 && int.TryParse(parts[2], out var a) ? a : int.MaxValue;
     }
 
     private sealed class Writer(FileSink<T> sink, SinkWriterContext context) : ISinkWriter<T, FilePart>
@@ -78,8 +73,8 @@ public sealed class FileSink<T>(string directory, Func<T, string>? format = null
 
         private void Open()
         {
-            _inProgressName = $".part-{context.SubtaskIndex}-{context.AttemptNumber}-{_partCounter++}.inprogress";
-            _file = new FileStream(Path.Combine(sink.Directory, _inProgressName), FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024);
+            _inProgressName = $".part-{context.SubtaskIndex}-{context.AttemptId}-{_partCounter++}.inprogress";
+            _file = new FileStream(Path.Combine(sink.Directory, _inProgressName), FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024);
             _writer = new StreamWriter(_file, new UTF8Encoding(false), 64 * 1024);
             _lines = 0;
         }
@@ -91,7 +86,7 @@ public sealed class FileSink<T>(string directory, Func<T, string>? format = null
             _file!.Flush(flushToDisk: true);
             _writer.Dispose();
             var part = new FilePart(sink.Directory, _inProgressName,
-                $"part-{context.SubtaskIndex}-{checkpointId}-{context.AttemptNumber}-{_partCounter - 1}{sink.Suffix}");
+                $"part-{context.SubtaskIndex}-{checkpointId}-{context.AttemptId}-{_partCounter - 1}{sink.Suffix}");
             _writer = null;
             _file = null;
             return [part];

@@ -24,12 +24,19 @@ public interface ISink<T, TTransaction>
     /// </summary>
     void Commit(TTransaction transaction);
 
-    /// <summary>Called once per job attempt before writers start, with the handles to be recommitted, to clean up leftovers of failed attempts.</summary>
-    void RecoverAndCleanup(IReadOnlyList<TTransaction> pendingTransactions, int attemptNumber) { }
+    /// <summary>
+    /// Called once per job attempt before writers start, with the handles to be recommitted, to clean up leftovers of
+    /// failed attempts and earlier runs. <paramref name="attemptId"/> is unique to this attempt (see <see cref="SinkWriterContext.AttemptId"/>).
+    /// </summary>
+    void RecoverAndCleanup(IReadOnlyList<TTransaction> pendingTransactions, string attemptId) { }
 }
 
-/// <summary>What a sink writer knows of where it runs.</summary>
-public sealed record SinkWriterContext(int SubtaskIndex, int Parallelism, int AttemptNumber);
+/// <summary>
+/// What a sink writer knows of where it runs. <see cref="AttemptId"/> is unique to this attempt of this run of the
+/// job (a job restored from a savepoint starts again at attempt 0), so names derived from it never collide with
+/// leftovers of earlier attempts or runs.
+/// </summary>
+public sealed record SinkWriterContext(int SubtaskIndex, int Parallelism, int AttemptNumber, string AttemptId);
 
 /// <summary>Writes one subtask's records into the current transaction.</summary>
 public interface ISinkWriter<T, TTransaction> : IDisposable

@@ -172,7 +172,7 @@ internal sealed class CheckpointCoordinator : IDisposable
         var location = _storage.CreateLocation(id, savepointDir);
         var tasks = _tasks!;
         var now = _clock.GetUtcNow();
-        var pending = new PendingCheckpoint(id, location, now.ToUnixTimeMilliseconds(), Stopwatch.GetTimestamp(), tasks.Count, savepoint, isFinal);
+        var pending = new PendingCheckpoint(id, location, now.ToUnixTimeMilliseconds(), Stopwatch.GetTimestamp(), tasks.Count, savepoint, isFinal) { Tasks = _tasks };
         _pending[id] = pending;
         _lastTriggerMs = now.ToUnixTimeMilliseconds();
         _timeline.Add(JobEventKind.CheckpointTriggered, $"{(savepoint is null ? "Checkpoint" : "Savepoint")} {id} triggered{(isFinal ? " (final)" : "")}", now);
@@ -205,7 +205,14 @@ internal sealed class CheckpointCoordinator : IDisposable
             var acks = p.Acks.Values.ToList();
             var metadata = new CheckpointMetadata(p.Id, p.StartMs, p.Savepoint is not null, _jobName,
                 acks.SelectMany(a => a.States).ToList(), acks.SelectMany(a => a.Files).ToList());
-            _storage.WriteMetadata(p.Location, MetadataSerializer.Write(metadata));
+            var bytes = MetadataSerializer.Write(metadata);
+            // Completing and detaching are atomic: a checkpoint of an attempt that has failed meanwhile must not
+            // complete, or the restarted attempt (already restoring from an older one) would clean up files it needs.
+            lock (_lock)
+            {
+                if (!ReferenceEquals(_tasks, p.Tasks)) throw new OperationCanceledException("its attempt ended before the checkpoint could complete");
+                _storage.WriteMetadata(p.Location, bytes);
+            }
         }
         catch (Exception e)
         {
@@ -267,6 +274,14 @@ internal sealed class CheckpointCoordinator : IDisposable
         lock (_lock)
         {
             if (finalizing) _finalizing--;
+            if (!ReferenceEquals(_tasks, p.Tasks))
+            {
+                // A checkpoint of an attempt that already ended: abort it quietly, it says nothing about the current attempt.
+                if (p.IsFinal) _finalInFlight = false;
+                _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint {p.Id} aborted: {reason}", _clock.GetUtcNow());
+                p.Savepoint?.TrySetException(new InvalidOperationException($"Savepoint {p.Id} aborted: {reason}"));
+                return;
+            }
             if (p.IsFinal) _finalInFlight = false;
             Failed++;
             tasks = _tasks;
@@ -296,6 +311,8 @@ internal sealed class CheckpointCoordinator : IDisposable
 
     private sealed class PendingCheckpoint(long id, string location, long startMs, long startTicks, int expectedAcks, TaskCompletionSource<string>? savepoint, bool isFinal)
     {
+        /// <summary>The attempt's subtasks this checkpoint was triggered on; it completes only while they are still attached.</summary>
+        public IReadOnlyList<StreamTask>? Tasks { get; init; }
         public long Id { get; } = id;
         public string Location { get; } = location;
         public long StartMs { get; } = startMs;

@@ -50,6 +50,7 @@ internal sealed class JobAttempt : ITaskOwner
     }
 
     public int Attempt { get; }
+    public string AttemptId { get; } = $"{Guid.NewGuid():N}"[..10];
     public CheckpointingMode Mode { get; }
     public TimeProvider Clock { get; }
     public TimeSpan BufferTimeout { get; }

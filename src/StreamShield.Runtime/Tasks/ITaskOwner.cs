@@ -10,6 +10,9 @@ namespace StreamShield.Runtime.Tasks;
 internal interface ITaskOwner
 {
     int Attempt { get; }
+
+    /// <summary>Unique across attempts and across runs of the job (names of files and transactions derive from it).</summary>
+    string AttemptId { get; }
     CheckpointingMode Mode { get; }
     TimeProvider Clock { get; }
     TimeSpan BufferTimeout { get; }

@@ -15,6 +15,7 @@ internal sealed class TaskOperatorContext(
     public override int Parallelism => task.Deployment.Vertex.Parallelism;
     public override int MaxParallelism => task.Deployment.Vertex.MaxParallelism;
     public override int AttemptNumber => task.Owner.Attempt;
+    public override string AttemptId => task.Owner.AttemptId;
     public override IOperatorStateStore OperatorState => operatorState;
     public override object? KeyedBackend => keyedBackend;
     public override long CurrentProcessingTime => task.Timers.Now;
