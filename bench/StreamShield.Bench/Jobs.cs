@@ -38,9 +38,9 @@ internal static class Jobs
     }
 
     /// <summary>generator → keyBy → 1 s tumbling event-time window count → sink.</summary>
-    public static StreamEnvironment WindowCount(bool checkpoints)
+    public static StreamEnvironment WindowCount(bool checkpoints, IDictionary<string, string>? config = null)
     {
-        var env = Environment(checkpoints);
+        var env = Environment(checkpoints, config);
         env.FromGenerator(EventAt, count: null, watermarks: WatermarkStrategy<Event>.ForMonotonousTimestamps().WithTimestampAssigner(e => e.Timestamp))
             .KeyBy(e => e.Key)
             .Window(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))

@@ -44,7 +44,7 @@ internal sealed class JobAttempt : ITaskOwner
                 ? _ => null
                 : uid => restore.For(uid, vertex.Operators.First(o => o.Uid == uid).Name, subtask, vertex.Parallelism, vertex.MaxParallelism);
             var deployment = new TaskDeployment(vertex, subtask, inputs, outputs, signals[ev], restoreFn, restore is not null,
-                settings.SpillDirectory, settings.RetainedOutputMemoryPerChannel);
+                settings.SpillDirectory, settings.RetainedOutputMemoryPerChannel, settings.RetainedOutputSpillPerChannel);
             _tasks.Add(new StreamTask(deployment, this));
         }
     }
@@ -117,17 +117,26 @@ internal sealed class JobAttempt : ITaskOwner
 }
 
 /// <summary>Runtime settings of a job, from <see cref="StreamEnvironment.Configuration"/>.</summary>
-internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMemoryPerChannel, string SpillDirectory)
+internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMemoryPerChannel, long RetainedOutputSpillPerChannel, string SpillDirectory)
 {
     public const string CreditsKey = "network.credits-per-channel";
     public const string RetainedKey = "network.retained-output.memory-per-channel";
+    public const string SpillKey = "network.retained-output.spill-per-channel";
 
     public static JobSettings From(IDictionary<string, string> config, string spillDirectory)
     {
         foreach (var key in config.Keys)
-            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey))
-                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, fault.<point>.");
-        return new JobSettings(Int(config, CreditsKey, 8, 1), Int(config, RetainedKey, 4 * 1024 * 1024, 0), spillDirectory);
+            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey or SpillKey))
+                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, {SpillKey}, fault.<point>.");
+        return new JobSettings(Int(config, CreditsKey, 8, 1), Int(config, RetainedKey, 4 * 1024 * 1024, 0), Long(config, SpillKey, 0), spillDirectory);
+    }
+
+    private static long Long(IDictionary<string, string> config, string key, long fallback)
+    {
+        if (!config.TryGetValue(key, out var v)) return fallback;
+        if (!long.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 0)
+            throw new JobBuildException($"Configuration '{key} = {v}' must be a number of bytes ≥ 0.");
+        return n;
     }
 
     private static int Int(IDictionary<string, string> config, string key, int fallback, int min)

@@ -42,14 +42,14 @@ internal sealed class RetainedOutput(string spillDirectory, string channelName, 
     private void SpillOldest(LinkedListNode<NetworkBuffer> node)
     {
         var buffer = node.Value;
-        _spill ??= new FileStream(Path.Combine(spillDirectory, $"retained-{Sanitize(channelName)}-{Guid.NewGuid():N}.spill"),
-            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-        var offset = _spill.Length;
+        var offset = _spill?.Length ?? 0;
         if (offset + buffer.Length > SpillLimitBytes)
         {
             Abandon();
             return;
         }
+        _spill ??= new FileStream(Path.Combine(spillDirectory, $"retained-{Sanitize(channelName)}-{Guid.NewGuid():N}.spill"),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
         _spill.Seek(offset, SeekOrigin.Begin);
         _spill.Write(buffer.Data!, 0, buffer.Length);
         _spilled.Add((buffer.Sequence, offset, buffer.Length));

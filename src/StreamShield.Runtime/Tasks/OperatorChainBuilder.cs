@@ -109,7 +109,7 @@ internal static class OperatorChainBuilder
     {
         public object Visit<T>(StreamType<T> type)
         {
-            var retained = channels.Select(c => d.RetainedOutputMemoryLimit > 0 ? new RetainedOutput(d.SpillDirectory, c.Name, d.RetainedOutputMemoryLimit) : null).ToArray();
+            var retained = channels.Select(c => d.RetainedOutputMemoryLimit > 0 ? new RetainedOutput(d.SpillDirectory, c.Name, d.RetainedOutputMemoryLimit, d.RetainedOutputSpillLimit) : null).ToArray();
             var selector = ChannelSelector<T>.Create(edge.Partitioner, edge.Target.MaxParallelism, edge.Target.Name, d.Subtask);
             return new RecordWriter<T>(channels, selector, type.Serializer, retained, task.Deployment.Signal, task.SendHook);
         }

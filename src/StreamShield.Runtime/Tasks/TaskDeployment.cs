@@ -15,7 +15,7 @@ internal sealed record RestoredOperatorState(
 /// <summary>Everything a subtask needs to run: its place in the graph, its channels, its restored state.</summary>
 internal sealed class TaskDeployment(
     JobVertex vertex, int subtask, LocalChannel[][] inputChannels, LocalChannel[][] outputChannels, TaskSignal signal,
-    Func<string, RestoredOperatorState?> restore, bool isRestored, string spillDirectory, long retainedOutputMemoryLimit)
+    Func<string, RestoredOperatorState?> restore, bool isRestored, string spillDirectory, long retainedOutputMemoryLimit, long retainedOutputSpillLimit = 0)
 {
     public JobVertex Vertex { get; } = vertex;
     public int Subtask { get; } = subtask;
@@ -30,5 +30,7 @@ internal sealed class TaskDeployment(
     public string SpillDirectory { get; } = spillDirectory;
     /// <summary>Memory per channel for retained output before spilling; 0 turns retention off.</summary>
     public long RetainedOutputMemoryLimit { get; } = retainedOutputMemoryLimit;
-    public string Name => $"{Vertex.Name} ({Subtask + 1}/{Vertex.Parallelism})";
+    /// <summary>Disk per channel for retained output past the memory limit; 0 keeps it in memory only (abandoned past the limit until the next checkpoint).</summary>
+    public long RetainedOutputSpillLimit { get; } = retainedOutputSpillLimit;
+    public string Name { get; } = $"{vertex.Name} ({subtask + 1}/{vertex.Parallelism})";
 }

@@ -46,25 +46,6 @@ internal static class JobTesting
     }
 }
 
-/// <summary>A temporary directory deleted on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory(string prefix)
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ss-{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Sub(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}
-
 /// <summary>A record and the index of the subtask that processed it.</summary>
 public sealed record Tagged<T>(T Value, int Subtask);
 

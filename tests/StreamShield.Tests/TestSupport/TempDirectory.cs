@@ -1,4 +1,4 @@
-namespace StreamShield.Tests.Checkpointing;
+namespace StreamShield.Tests;
 
 /// <summary>A fresh directory under the temp path, deleted on dispose (best effort).</summary>
 internal sealed class TempDirectory : IDisposable
@@ -20,7 +20,3 @@ internal sealed class TempDirectory : IDisposable
         catch (UnauthorizedAccessException) { }
     }
 }
-
-/// <summary>Job tests that run embedded jobs with checkpoints: run one at a time, so timing-based progress does not starve.</summary>
-[CollectionDefinition(nameof(CheckpointJobsCollection), DisableParallelization = true)]
-public sealed class CheckpointJobsCollection;
