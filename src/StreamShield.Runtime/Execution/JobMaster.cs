@@ -216,7 +216,8 @@ internal sealed class JobMaster : IDisposable
             attempt?.WaitTerminated(TimeSpan.FromSeconds(30));
             Timeline.Add(JobEventKind.Canceled, $"Job '{JobName}' cancelled");
             Finish(JobStatus.Canceled, null);
-        }) { IsBackground = true, Name = $"{JobName} cancel" }.Start();
+        })
+        { IsBackground = true, Name = $"{JobName} cancel" }.Start();
     }
 
     public JobMetrics Metrics()

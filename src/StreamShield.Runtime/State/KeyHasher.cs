@@ -43,7 +43,12 @@ internal static class KeyHasher<TKey>
             if (typeof(TKey).IsEnum) return Convert.ToInt32(key, System.Globalization.CultureInfo.InvariantCulture);
             return key switch
             {
-                short v => v, byte v => v, uint v => (int)v, ulong v => (int)v ^ (int)(v >> 32), bool v => v ? 1 : 0, char v => v,
+                short v => v,
+                byte v => v,
+                uint v => (int)v,
+                ulong v => (int)v ^ (int)(v >> 32),
+                bool v => v ? 1 : 0,
+                char v => v,
                 Guid g => g.GetHashCode(),
                 _ => 0,
             };

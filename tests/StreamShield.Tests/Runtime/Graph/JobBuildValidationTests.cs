@@ -182,3 +182,23 @@ public sealed class JobBuildValidationTests
         Assert.Same(doubled, doubled.SetParallelism(3).Name("Twice").Uid("twice").StartNewChain());
     }
 }
+
+/// <summary>The graph builder refuses cycles; the public API cannot build one, so the test wires one through internals.</summary>
+public sealed class CyclicGraphTests
+{
+    [Fact]
+    public void ACyclicGraphFailsAtBuildAndNamesTheOperatorsOnTheCycle()
+    {
+        var env = StreamEnvironment.Create();
+        var source = env.FromSequence(1, 10);
+        var inputs = new List<StreamShield.Graph.Transformation> { source.Transformation };
+        var union = new StreamShield.Graph.UnionTransformation(env, inputs);
+        var looped = new DataStream<long>(env, union).Map(x => x + 1, "Loop back");
+        inputs.Add(looped.Transformation); // Union → "Loop back" → Union
+        looped.SinkTo(new CollectSink<long>());
+        var e = Assert.Throws<JobBuildException>(() => env.Execute("cyclic"));
+        Assert.Contains("cycle", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'Loop back'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("break the cycle", e.Message, StringComparison.Ordinal);
+    }
+}
