@@ -11,6 +11,7 @@ internal static class Program
         {
             DemoCommand.Create(),
             RunCommand.Create(),
+            NexmarkCommand.Create(),
         };
         try
         {
