@@ -13,6 +13,20 @@ public static class NexmarkQueries
         new Q5HotItems(),
         new Q7HighestBid(),
         new Q8MonitorNewUsers(),
+        new Q9WinningBids(),
+        new Q10LogToFileSystem(),
+        new Q11UserSessions(),
+        new Q12ProcessingTimeWindows(),
+        new Q13BoundedSideInputJoin(),
+        new Q14Calculation(),
+        new Q15BiddingStatistics(),
+        new Q16ChannelStatistics(),
+        new Q17AuctionStatistics(),
+        new Q18FindLastBid(),
+        new Q19AuctionTopPrices(),
+        new Q20ExpandBidWithAuction(),
+        new Q21AddChannelId(),
+        new Q22UrlDirectories(),
     ];
 
     /// <summary>All implemented queries, in reference order.</summary>

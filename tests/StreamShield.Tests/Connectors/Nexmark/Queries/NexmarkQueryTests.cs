@@ -67,7 +67,9 @@ public sealed class NexmarkQueryTests
     [Fact]
     public void RegistryFindsEachQueryByName()
     {
-        Assert.Equal(["q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8"], NexmarkQueries.Names);
+        // Every reference query but q6 (left out, as Flink does).
+        var expected = Enumerable.Range(0, 23).Where(n => n != 6).Select(n => $"q{n}").ToList();
+        Assert.Equal(expected, NexmarkQueries.Names);
         Assert.All(NexmarkQueries.Names, n => Assert.Equal(n, NexmarkQueries.Get(n.ToUpperInvariant()).Name));
         Assert.False(NexmarkQueries.TryGet("q99", out _));
         Assert.Throws<ArgumentException>(() => NexmarkQueries.Get("q6"));
