@@ -12,6 +12,7 @@ internal static class Program
             DemoCommand.Create(),
             RunCommand.Create(),
             NexmarkCommand.Create(),
+            BenchCommand.Create(),
         };
         try
         {

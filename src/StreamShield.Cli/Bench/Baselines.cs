@@ -1,0 +1,86 @@
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using StreamShield.Connectors.Nexmark;
+using StreamShield.Connectors.Nexmark.Queries;
+
+namespace StreamShield.Cli.Bench;
+
+/// <summary>
+/// The same queries without the engine: a hand-written single-threaded loop, and System.Reactive (Rx.NET). Both
+/// generate the same events with <see cref="NexmarkGenerator"/>, as the engine's source does, and count result rows.
+/// </summary>
+internal static class Baselines
+{
+    /// <summary>The queries that have a loop and an Rx.NET version.</summary>
+    public static IReadOnlySet<string> Supported { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "q0", "q1", "q2", "q14", "q21" };
+
+    /// <summary>Runs the hand loop of <paramref name="query"/> over <paramref name="options"/>' events; returns the rows produced.</summary>
+    public static long RunLoop(string query, NexmarkOptions options)
+    {
+        var generator = new NexmarkGenerator(options);
+        var end = generator.EndEventNumber;
+        long rows = 0;
+        object? last = null;
+        switch (query.ToLowerInvariant())
+        {
+            case "q0":
+                for (long n = 0; n < end; n++)
+                    if (generator.Generate(n) is { Type: EventType.Bid, Bid: { } b }) { last = BidRow.Of(b); rows++; }
+                break;
+            case "q1":
+                for (long n = 0; n < end; n++)
+                    if (generator.Generate(n) is { Type: EventType.Bid, Bid: { } b })
+                    { last = new Q1Row(b.Auction, b.Bidder, Q1CurrencyConversion.DollarToEuro * b.Price, b.DateTime, b.Extra); rows++; }
+                break;
+            case "q2":
+                for (long n = 0; n < end; n++)
+                    if (generator.Generate(n) is { Type: EventType.Bid, Bid: { } b } && b.Auction % 123 == 0) { last = new Q2Row(b.Auction, b.Price); rows++; }
+                break;
+            case "q14":
+                for (long n = 0; n < end; n++)
+                    if (generator.Generate(n) is { Type: EventType.Bid, Bid: { } b } && Q14(b) is { } r) { last = r; rows++; }
+                break;
+            case "q21":
+                for (long n = 0; n < end; n++)
+                    if (generator.Generate(n) is { Type: EventType.Bid, Bid: { } b } && Q21(b) is { } r) { last = r; rows++; }
+                break;
+            default:
+                throw new ArgumentException($"No hand loop for {query}.");
+        }
+        GC.KeepAlive(last);
+        return rows;
+    }
+
+    /// <summary>Runs the Rx.NET version of <paramref name="query"/>; returns the rows produced.</summary>
+    public static long RunRx(string query, NexmarkOptions options)
+    {
+        var generator = new NexmarkGenerator(options);
+        var end = generator.EndEventNumber;
+        var events = Observable.Create<Event>(o =>
+        {
+            for (long n = 0; n < end; n++) o.OnNext(generator.Generate(n));
+            o.OnCompleted();
+            return Disposable.Empty;
+        });
+        var bids = events.Where(e => e.Type == EventType.Bid).Select(e => e.Bid!);
+        IObservable<object> result = query.ToLowerInvariant() switch
+        {
+            "q0" => bids.Select(BidRow.Of),
+            "q1" => bids.Select(b => new Q1Row(b.Auction, b.Bidder, Q1CurrencyConversion.DollarToEuro * b.Price, b.DateTime, b.Extra)),
+            "q2" => bids.Where(b => b.Auction % 123 == 0).Select(b => new Q2Row(b.Auction, b.Price)),
+            "q14" => bids.Select(Q14).Where(r => r is not null).Select(r => r!),
+            "q21" => bids.Select(Q21).Where(r => r is not null).Select(r => r!),
+            _ => throw new ArgumentException($"No Rx.NET version for {query}."),
+        };
+        long rows = 0;
+        using (result.Subscribe(_ => rows++)) { }
+        return rows;
+    }
+
+    // The per-record logic is the queries' own (Q14Calculation.Of, Q21AddChannelId.ChannelId): the comparison is of the plumbing.
+    private static object? Q14(Bid b) =>
+        Q14Calculation.InRange(Q1CurrencyConversion.DollarToEuro * b.Price) ? Q14Calculation.Of(b) : null;
+
+    private static object? Q21(Bid b) =>
+        Q21AddChannelId.ChannelId(b.Channel, b.Url) is { } id ? new Q21Row(b.Auction, b.Bidder, b.Price, b.Channel, id) : null;
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using StreamShield.Cli.Bench;
+using StreamShield.Connectors.Nexmark.Queries;
+
+namespace StreamShield.Cli;
+
+/// <summary>`streamshield bench nexmark ...`: the Nexmark benchmark harness.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var query = new Option<string>("--query") { Description = $"The query ({string.Join(", ", NexmarkQueries.Names)}) or 'all'.", Required = true };
+        var events = new Option<long>("--events") { Description = "How many events each query reads (a bounded source, not rate limited).", Required = true };
+        var parallelism = new Option<int>("--parallelism", "-p") { Description = "Parallelism of the engine's job.", DefaultValueFactory = _ => 2 };
+        var interval = new Option<string>("--checkpoint-interval") { Description = "Exactly-once checkpoint interval (500ms, 10s, 2m...).", DefaultValueFactory = _ => "1s" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per query." };
+        var results = new Option<string?>("--results") { Description = "Also write a markdown table of the results to this file (e.g. bench/results/nexmark.md)." };
+        var nexmark = new Command("nexmark", "Run Nexmark queries embedded with exactly-once checkpoints into a discarding sink, next to a hand-written loop and Rx.NET over the same events; report events/s, events/s per core, peak memory and checkpoints.")
+        {
+            query, events, parallelism, interval, json, results,
+        };
+        nexmark.SetAction(r =>
+        {
+            var count = r.GetValue(events);
+            if (count <= 0) throw new ArgumentException("--events must be positive.");
+            var p = r.GetValue(parallelism);
+            if (p <= 0) throw new ArgumentException("--parallelism must be positive.");
+            var every = Duration.Parse(r.GetValue(interval)!);
+            if (every <= TimeSpan.Zero) throw new ArgumentException("--checkpoint-interval must be positive.");
+            var name = r.GetValue(query)!;
+            IReadOnlyList<INexmarkQuery> queries = string.Equals(name, "all", StringComparison.OrdinalIgnoreCase)
+                ? NexmarkQueries.All
+                : [NexmarkQueries.TryGet(name, out var q) ? q : throw new ArgumentException($"Unknown query '{name}'. Known: {string.Join(", ", NexmarkQueries.Names)}, all.")];
+            var all = new List<QueryResult>();
+            foreach (var each in queries)
+            {
+                var result = NexmarkBench.RunQuery(each, count, p, every);
+                all.Add(result);
+                Console.WriteLine(r.GetValue(json) ? result.ToJson().ToJsonString() : NexmarkBench.Text(result));
+            }
+            if (r.GetValue(results) is { } file)
+            {
+                if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir) Directory.CreateDirectory(dir);
+                File.WriteAllText(file, NexmarkBench.Markdown(all, count, every));
+                Console.Error.WriteLine($"Wrote {file}.");
+            }
+            return 0;
+        });
+        return new Command("bench", "Benchmarks.") { nexmark };
+    }
+}
