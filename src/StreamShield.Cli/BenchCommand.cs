@@ -15,9 +15,12 @@ internal static class BenchCommand
         var interval = new Option<string>("--checkpoint-interval") { Description = "Exactly-once checkpoint interval (500ms, 10s, 2m...).", DefaultValueFactory = _ => "1s" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per query." };
         var results = new Option<string?>("--results") { Description = "Also write a markdown table of the results to this file (e.g. bench/results/nexmark.md)." };
-        var nexmark = new Command("nexmark", "Run Nexmark queries embedded with exactly-once checkpoints into a discarding sink, next to a hand-written loop and Rx.NET over the same events; report events/s, events/s per core, peak memory and checkpoints.")
+        var latencyRate = new Option<int>("--latency-rate") { Description = "Events/s of the separate rate-limited run that measures end-to-end latency (stateless queries only); 0 skips it.", DefaultValueFactory = _ => 200_000 };
+        var latencySeconds = new Option<double>("--latency-seconds") { Description = "Length of the latency run in seconds of event time (the first second is not sampled).", DefaultValueFactory = _ => 4 };
+        var restoreEvents = new Option<long>("--restore-events") { Description = "Restore time: seconds from restarting from a checkpoint until this many events are processed again; 0 skips it.", DefaultValueFactory = _ => 100_000 };
+        var nexmark = new Command("nexmark", "Run Nexmark queries embedded with exactly-once checkpoints into a discarding sink, next to a hand-written loop and Rx.NET over the same events; report events/s, events/s per core, peak memory, checkpoints, end-to-end latency and restore time.")
         {
-            query, events, parallelism, interval, json, results,
+            query, events, parallelism, interval, json, results, latencyRate, latencySeconds, restoreEvents,
         };
         nexmark.SetAction(r =>
         {
@@ -27,6 +30,12 @@ internal static class BenchCommand
             if (p <= 0) throw new ArgumentException("--parallelism must be positive.");
             var every = Duration.Parse(r.GetValue(interval)!);
             if (every <= TimeSpan.Zero) throw new ArgumentException("--checkpoint-interval must be positive.");
+            var rate = r.GetValue(latencyRate);
+            if (rate < 0) throw new ArgumentException("--latency-rate must not be negative.");
+            var seconds = r.GetValue(latencySeconds);
+            if (rate > 0 && !(seconds > 1)) throw new ArgumentException("--latency-seconds must be more than 1 (the first second is not sampled).");
+            var restore = r.GetValue(restoreEvents);
+            if (restore < 0) throw new ArgumentException("--restore-events must not be negative.");
             var name = r.GetValue(query)!;
             IReadOnlyList<INexmarkQuery> queries = string.Equals(name, "all", StringComparison.OrdinalIgnoreCase)
                 ? NexmarkQueries.All
@@ -34,7 +43,7 @@ internal static class BenchCommand
             var all = new List<QueryResult>();
             foreach (var each in queries)
             {
-                var result = NexmarkBench.RunQuery(each, count, p, every);
+                var result = NexmarkBench.RunQuery(each, count, p, every, rate, seconds, restore);
                 all.Add(result);
                 Console.WriteLine(r.GetValue(json) ? result.ToJson().ToJsonString() : NexmarkBench.Text(result));
             }

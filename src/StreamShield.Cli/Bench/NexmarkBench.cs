@@ -6,6 +6,8 @@ using System.Text.RegularExpressions;
 using StreamShield.Connectors.Nexmark;
 using StreamShield.Connectors.Nexmark.Queries;
 using StreamShield.Execution;
+using StreamShield.Sinks;
+using StreamShield.Sources;
 
 namespace StreamShield.Cli.Bench;
 
@@ -34,6 +36,12 @@ internal sealed record Run(long Events, double WallSeconds, double CpuSeconds, l
 /// <summary>The result of one query: the engine run, the baselines and the engine's checkpoints.</summary>
 internal sealed record QueryResult(string Query, int Parallelism, Run Engine, Run? Loop, Run? Rx, int Checkpoints, double? CheckpointP50Ms, double? CheckpointP99Ms, double? FlinkPerCore)
 {
+    /// <summary>End-to-end latency of the rate-limited run (stateless queries only), or null.</summary>
+    public LatencyResult? Latency { get; init; }
+
+    /// <summary>Restore time from a checkpoint, or null when not measured.</summary>
+    public RestoreResult? Restore { get; init; }
+
     public double? RatioToLoop => Loop is null ? null : Engine.EventsPerCoreSecond / Loop.EventsPerCoreSecond;
     public double? RatioToRx => Rx is null ? null : Engine.EventsPerCoreSecond / Rx.EventsPerCoreSecond;
     public double? RatioToFlink => FlinkPerCore is null ? null : Engine.EventsPerCoreSecond / FlinkPerCore;
@@ -64,6 +72,23 @@ internal sealed record QueryResult(string Query, int Parallelism, Run Engine, Ru
             ["ratioToRxNet"] = Ratio(RatioToRx),
             ["publishedFlinkV1PerCore"] = FlinkPerCore,
             ["ratioToPublishedFlinkV1OtherHardware"] = Ratio(RatioToFlink),
+            ["latency"] = Latency is { } l ? new JsonObject
+            {
+                ["definition"] = NexmarkBench.LatencyDefinition,
+                ["rateEventsPerSecond"] = l.Rate,
+                ["seconds"] = l.Seconds,
+                ["samples"] = l.Samples,
+                ["p50Ms"] = l.P50Ms is { } a ? Math.Round(a, 2) : null,
+                ["p99Ms"] = l.P99Ms is { } b ? Math.Round(b, 2) : null,
+                ["maxMs"] = l.MaxMs is { } c ? Math.Round(c, 2) : null,
+            } : JsonValue.Create("n/a"),
+            ["restore"] = Restore is { } rs ? new JsonObject
+            {
+                ["definition"] = NexmarkBench.RestoreDefinition,
+                ["events"] = rs.Events,
+                ["seconds"] = Math.Round(rs.Seconds, 3),
+                ["checkpointId"] = rs.CheckpointId,
+            } : JsonValue.Create("n/a"),
         };
     }
 }
@@ -101,7 +126,8 @@ internal static partial class NexmarkBench
         ["q22"] = 130_000,
     };
 
-    public static QueryResult RunQuery(INexmarkQuery query, long events, int parallelism, TimeSpan checkpointInterval)
+    public static QueryResult RunQuery(INexmarkQuery query, long events, int parallelism, TimeSpan checkpointInterval,
+        int latencyRate = 200_000, double latencySeconds = 4, long restoreEvents = 100_000)
     {
         var options = new NexmarkOptions { MaxEvents = events };
         options.Validate();
@@ -127,8 +153,126 @@ internal static partial class NexmarkBench
             loop = Run.Measure(events, () => Baselines.RunLoop(query.Name, options));
             rx = Run.Measure(events, () => Baselines.RunRx(query.Name, options));
         }
+        var latency = latencyRate > 0 && latencySeconds > 0 && StatelessQueries.Contains(query.Name)
+            ? RunLatency(query, parallelism, checkpointInterval, latencyRate, latencySeconds)
+            : null;
+        var restore = restoreEvents > 0 ? RunRestore(query, parallelism, checkpointInterval, restoreEvents) : null;
         return new QueryResult(query.Name, parallelism, engine, loop, rx, durations.Count, Percentile(durations, 0.50), Percentile(durations, 0.99),
-            PublishedFlinkPerCore.TryGetValue(query.Name, out var flink) ? flink : null);
+            PublishedFlinkPerCore.TryGetValue(query.Name, out var flink) ? flink : null)
+        { Latency = latency, Restore = restore };
+    }
+
+    /// <summary>Queries whose every output row is one input event passed on with that event's time (no window, no state).</summary>
+    public static IReadOnlySet<string> StatelessQueries { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        { "q0", "q1", "q2", "q10", "q13", "q14", "q21", "q22" };
+
+    public const string LatencyDefinition =
+        "rate-limited source (constant rate, wall-clock base B fixed for every split, generator BaseTime = B, so an event's dateTime is the wall-clock instant it is due); " +
+        "latency = sink wall-clock time - row timestamp (its event's due time), for every row of a stateless query, skipping the first second; exactly-once checkpoints on";
+
+    public const string RestoreDefinition =
+        "unbounded source run until a checkpoint completes after warm-up, then cancelled; seconds from submitting the job restored from that checkpoint " +
+        "(RestorePath = checkpoint directory) until the restored job's source operator has passed on N events again";
+
+    /// <summary>
+    /// A short rate-limited run: every split is paced from the same wall-clock base <c>B</c> (a little in the future, so
+    /// start-up is not measured), and the generator's <see cref="NexmarkOptions.BaseTime"/> is <c>B</c> too, so with one
+    /// in-order generator an event's <c>dateTime</c> equals <c>B + DueOffsetMs(n)</c>: the instant the source is due to
+    /// emit it. The sink records now − row timestamp in a 0.1 ms histogram.
+    /// </summary>
+    private static LatencyResult RunLatency(INexmarkQuery query, int parallelism, TimeSpan checkpointInterval, int rate, double seconds)
+    {
+        const long StartDelayMs = 1_000, SkipMs = 1_000;
+        var total = (long)(rate * seconds);
+        var wallBase = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + StartDelayMs;
+        var options = new NexmarkOptions
+        {
+            MaxEvents = total, IsRateLimited = true, FirstEventRate = rate, NextEventRate = rate, BaseTime = wallBase,
+            NumEventGenerators = 1, OutOfOrderGroupSize = 1,
+        };
+        options.Validate();
+        var generator = new NexmarkGenerator(options);
+        if (generator.TimestampOf(total - 1) != wallBase + generator.DueOffsetMs(total - 1))
+            throw new InvalidOperationException("Nexmark due time and event time differ; the latency definition does not hold.");
+        var probe = new LatencyProbe(wallBase + SkipMs);
+        var env = StreamEnvironment.Create();
+        env.Parallelism = parallelism;
+        env.EnableCheckpointing(checkpointInterval, CheckpointingMode.ExactlyOnce);
+        var source = env.FromSource(new PacedSource(new NexmarkSource(generator), wallBase), NexmarkSource.Watermarks(options), "Nexmark Source");
+        Attach(query, source, probe);
+        var client = env.ExecuteAsync($"nexmark bench {query.Name} latency");
+        var result = client.Completion.GetAwaiter().GetResult();
+        if (result.Status != JobStatus.Finished) throw new InvalidOperationException($"{query.Name} latency run ended {result.Status}: {result.Failure}");
+        return probe.Result(rate, seconds);
+    }
+
+    /// <summary>
+    /// Restore time as the reference v2 suite measures it: run (unbounded, not rate-limited) until a checkpoint
+    /// completes after warm-up, cancel, then restore from that checkpoint and time until N events flowed again.
+    /// </summary>
+    private static RestoreResult RunRestore(INexmarkQuery query, int parallelism, TimeSpan checkpointInterval, long restoreEvents)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"streamshield-bench-restore-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var options = new NexmarkOptions { MaxEvents = 0 };
+            // 1. Warm up until a checkpoint completes after at least restoreEvents events; then cancel.
+            var warm = new EventCounter();
+            var first = Build(query, options, parallelism, checkpointInterval, directory, null, warm);
+            var firstClient = first.ExecuteAsync($"nexmark bench {query.Name} restore-warmup");
+            long checkpointId = 0;
+            var deadline = Stopwatch.StartNew();
+            var counted = false;
+            var seen = 0;
+            while (checkpointId == 0)
+            {
+                if (firstClient.Completion.IsCompleted)
+                    throw new InvalidOperationException($"{query.Name} restore warm-up ended {firstClient.Completion.Result.Status}: {firstClient.Completion.Result.Failure}");
+                if (deadline.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"{query.Name}: no checkpoint completed within 2 minutes of warm-up.");
+                Thread.Sleep(20);
+                var timeline = firstClient.Timeline;
+                if (!counted && Volatile.Read(ref warm.Count) >= restoreEvents) { counted = true; seen = timeline.Count; }
+                if (!counted) continue;
+                for (var i = seen; i < timeline.Count; i++)
+                    if (timeline[i].Kind == JobEventKind.CheckpointCompleted && CheckpointId().Match(timeline[i].Message) is { Success: true } m)
+                        checkpointId = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
+            firstClient.Cancel();
+            firstClient.Completion.GetAwaiter().GetResult();
+            // 2. Restore from it and time until the restored job passed restoreEvents events on from its source.
+            var again = new EventCounter();
+            var watch = Stopwatch.StartNew();
+            var second = Build(query, options, parallelism, checkpointInterval, directory, directory, again);
+            var secondClient = second.ExecuteAsync($"nexmark bench {query.Name} restored");
+            while (Volatile.Read(ref again.Count) < restoreEvents)
+            {
+                if (secondClient.Completion.IsCompleted)
+                    throw new InvalidOperationException($"{query.Name} restored run ended {secondClient.Completion.Result.Status}: {secondClient.Completion.Result.Failure}");
+                if (watch.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"{query.Name}: restored job did not process {restoreEvents} events within 2 minutes.");
+                Thread.SpinWait(200);
+            }
+            var elapsed = watch.Elapsed.TotalSeconds;
+            secondClient.Cancel();
+            secondClient.Completion.GetAwaiter().GetResult();
+            return new RestoreResult(restoreEvents, elapsed, checkpointId);
+        }
+        finally
+        {
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static StreamEnvironment Build(INexmarkQuery query, NexmarkOptions options, int parallelism, TimeSpan checkpointInterval, string directory, string? restorePath, EventCounter counter)
+    {
+        var env = StreamEnvironment.Create();
+        env.Parallelism = parallelism;
+        env.EnableCheckpointing(checkpointInterval, CheckpointingMode.ExactlyOnce);
+        env.Checkpointing.Directory = directory;
+        env.RestorePath = restorePath;
+        var source = env.FromNexmark(options).Map(e => { Interlocked.Increment(ref counter.Count); return e; }, "Count");
+        Attach(query, source, null);
+        return env;
     }
 
     private static IReadOnlyList<JobEvent> RunEngine(INexmarkQuery query, NexmarkOptions options, int parallelism, TimeSpan checkpointInterval)
@@ -136,20 +280,37 @@ internal static partial class NexmarkBench
         var env = StreamEnvironment.Create();
         env.Parallelism = parallelism;
         env.EnableCheckpointing(checkpointInterval, CheckpointingMode.ExactlyOnce);
-        var source = env.FromNexmark(options);
-        // The typed rows go to the sink (no JSON formatting), as the reference suite's blackhole sink gets rows.
-        var typed = query.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(INexmarkQuery<>));
-        if (typed is null) query.BuildJson(source).SinkTo(new DiscardingSink<string>(), "Discard");
-        else typeof(NexmarkBench).GetMethod(nameof(BuildTyped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(typed.GetGenericArguments()[0]).Invoke(null, [query, source]);
+        Attach(query, env.FromNexmark(options), null);
         var client = env.ExecuteAsync($"nexmark bench {query.Name}");
         var result = client.Completion.GetAwaiter().GetResult();
         if (result.Status != JobStatus.Finished) throw new InvalidOperationException($"{query.Name} ended {result.Status}: {result.Failure}");
         return client.Timeline;
     }
 
-    private static void BuildTyped<TRow>(INexmarkQuery<TRow> query, DataStream<Event> events) =>
-        query.Build(events).SinkTo(new DiscardingSink<TRow>(), "Discard");
+    /// <summary>The query into a discarding sink, or into a latency-recording one when <paramref name="probe"/> is set.</summary>
+    private static void Attach(INexmarkQuery query, DataStream<Event> source, LatencyProbe? probe)
+    {
+        // The typed rows go to the sink (no JSON formatting), as the reference suite's blackhole sink gets rows.
+        var typed = query.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(INexmarkQuery<>));
+        if (typed is null)
+        {
+            var json = query.BuildJson(source);
+            if (probe is null) json.SinkTo(new DiscardingSink<string>(), "Discard");
+            else json.SinkTo(new LatencySink<string>(probe), "Latency");
+        }
+        else typeof(NexmarkBench).GetMethod(nameof(BuildTyped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(typed.GetGenericArguments()[0]).Invoke(null, [query, source, probe]);
+    }
+
+    private static void BuildTyped<TRow>(INexmarkQuery<TRow> query, DataStream<Event> events, LatencyProbe? probe)
+    {
+        var rows = query.Build(events);
+        if (probe is null) rows.SinkTo(new DiscardingSink<TRow>(), "Discard");
+        else rows.SinkTo(new LatencySink<TRow>(probe), "Latency");
+    }
+
+    [GeneratedRegex(@"Checkpoint (\d+) completed")]
+    private static partial Regex CheckpointId();
 
     private static double? Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
@@ -161,10 +322,13 @@ internal static partial class NexmarkBench
     {
         static string Rate(double v) => v >= 1e6 ? $"{v / 1e6:0.00}M" : $"{v / 1e3:0.0}K";
         static string Ratio(double? v) => v is { } d ? $"{d:0.00}x" : "n/a";
+        static string Ms(double? v) => v is { } d ? $"{d:0.0} ms" : "n/a";
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"{r.Query}: {r.Engine.Events:N0} events, parallelism {r.Parallelism}, exactly-once");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  StreamShield   {Rate(r.Engine.EventsPerSecond),8} events/s  {Rate(r.Engine.EventsPerCoreSecond),8} events/s/core  peak {r.Engine.PeakWorkingSetBytes / 1048576.0:0} MiB  ({r.Engine.WallSeconds:0.00} s wall, {r.Engine.CpuSeconds:0.00} s CPU)");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  checkpoints    {r.Checkpoints} completed, duration p50 {(r.CheckpointP50Ms is { } p50 ? $"{p50:0} ms" : "n/a")}, p99 {(r.CheckpointP99Ms is { } p99 ? $"{p99:0} ms" : "n/a")}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  latency        {(r.Latency is { } lat ? $"p50 {Ms(lat.P50Ms)}, p99 {Ms(lat.P99Ms)}, max {Ms(lat.MaxMs)} at {lat.Rate:N0} events/s rate-limited for {lat.Seconds:0.#} s ({lat.Samples:N0} rows; sink time - event due time)" : "n/a (stateless queries only, or --latency-rate 0)")}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  restore        {(r.Restore is { } rs ? $"{rs.Seconds:0.000} s from restart (checkpoint {rs.CheckpointId}) until {rs.Events:N0} events processed again" : "n/a (--restore-events 0)")}");
         if (r.Loop is { } l) sb.AppendLine(CultureInfo.InvariantCulture, $"  hand loop      {Rate(l.EventsPerSecond),8} events/s  {Rate(l.EventsPerCoreSecond),8} events/s/core  peak {l.PeakWorkingSetBytes / 1048576.0:0} MiB");
         if (r.Rx is { } x) sb.AppendLine(CultureInfo.InvariantCulture, $"  Rx.NET         {Rate(x.EventsPerSecond),8} events/s  {Rate(x.EventsPerCoreSecond),8} events/s/core  peak {x.PeakWorkingSetBytes / 1048576.0:0} MiB");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  ratio (events/s/core): to hand loop {Ratio(r.RatioToLoop)}, to Rx.NET {Ratio(r.RatioToRx)}");
@@ -175,15 +339,93 @@ internal static partial class NexmarkBench
     public static string Markdown(IReadOnlyList<QueryResult> results, long events, TimeSpan interval)
     {
         static string Ratio(double? v) => v is { } d ? $"{d:0.00}" : "n/a";
+        static string Ms(double? v) => v is { } d ? $"{d:0.0}" : "n/a";
         var sb = new StringBuilder();
         sb.AppendLine("# Nexmark: StreamShield vs a hand-written loop and Rx.NET");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"`streamshield bench nexmark`: {events:N0} events per query, exactly-once checkpoints every {interval.TotalSeconds:0.###} s, discarding sink; {Environment.ProcessorCount} cores. Events/s/core = events ÷ process CPU seconds during the run. Ratios are ours ÷ theirs (events/s/core). Published Flink v1 figures were measured on other hardware.");
         sb.AppendLine();
-        sb.AppendLine("| query | events/s/core | ratio to hand loop | ratio to Rx.NET | peak memory (MiB) | checkpoints (p50 / p99 ms) | published Flink v1 (other hardware) |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---|---:|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Latency (stateless queries only): {LatencyDefinition}. Restore: {RestoreDefinition}.");
+        sb.AppendLine();
+        sb.AppendLine("| query | events/s/core | ratio to hand loop | ratio to Rx.NET | peak memory (MiB) | checkpoints (p50 / p99 ms) | latency p50 / p99 (ms) | restore (s) | published Flink v1 (other hardware) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---|---|---:|---:|");
         foreach (var r in results)
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Query} | {r.Engine.EventsPerCoreSecond:N0} | {Ratio(r.RatioToLoop)} | {Ratio(r.RatioToRx)} | {r.Engine.PeakWorkingSetBytes / 1048576.0:0} | {r.Checkpoints} ({(r.CheckpointP50Ms is { } a ? $"{a:0}" : "n/a")} / {(r.CheckpointP99Ms is { } b ? $"{b:0}" : "n/a")}) | {(r.FlinkPerCore is { } f ? f.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Query} | {r.Engine.EventsPerCoreSecond:N0} | {Ratio(r.RatioToLoop)} | {Ratio(r.RatioToRx)} | {r.Engine.PeakWorkingSetBytes / 1048576.0:0} | {r.Checkpoints} ({(r.CheckpointP50Ms is { } a ? $"{a:0}" : "n/a")} / {(r.CheckpointP99Ms is { } b ? $"{b:0}" : "n/a")}) | {(r.Latency is { } lat ? $"{Ms(lat.P50Ms)} / {Ms(lat.P99Ms)} @ {lat.Rate:N0}/s" : "n/a")} | {(r.Restore is { } rs ? $"{rs.Seconds:0.000}" : "n/a")} | {(r.FlinkPerCore is { } f ? f.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} |");
         return sb.ToString();
     }
+}
+
+
+/// <summary>p50/p99 end-to-end latency of a rate-limited run.</summary>
+internal sealed record LatencyResult(int Rate, double Seconds, long Samples, double? P50Ms, double? P99Ms, double? MaxMs);
+
+/// <summary>Seconds from restarting a job from a checkpoint until it processed <see cref="Events"/> events again.</summary>
+internal sealed record RestoreResult(long Events, double Seconds, long CheckpointId);
+
+/// <summary>A shared event count (a class so that closures and threads share one field).</summary>
+internal sealed class EventCounter
+{
+    public long Count;
+}
+
+/// <summary>A histogram of latencies in 0.1 ms buckets up to 60 s (beyond: the last bucket), filled by sink writers.</summary>
+internal sealed class LatencyProbe(long fromTimestamp)
+{
+    private const int BucketsPerMs = 10;
+    private readonly long[] _buckets = new long[60_000 * BucketsPerMs + 1];
+    private long _missing;
+
+    public void Record(long? timestamp)
+    {
+        if (timestamp is not { } ts) { Interlocked.Increment(ref _missing); return; }
+        if (ts < fromTimestamp) return;
+        var now = DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks; // 100 ns units
+        var latencyMs = (now - ts * TimeSpan.TicksPerMillisecond) / (double)TimeSpan.TicksPerMillisecond;
+        var bucket = (int)Math.Clamp(latencyMs * BucketsPerMs, 0, _buckets.Length - 1);
+        Interlocked.Increment(ref _buckets[bucket]);
+    }
+
+    public LatencyResult Result(int rate, double seconds)
+    {
+        if (Volatile.Read(ref _missing) > 0) throw new InvalidOperationException($"{_missing} rows reached the sink without a timestamp; latency is undefined.");
+        var total = _buckets.Sum();
+        if (total == 0) return new LatencyResult(rate, seconds, 0, null, null, null);
+        // A bucket's upper bound: the reported percentile is never below the true one.
+        double? At(double p)
+        {
+            var rank = Math.Max(1, (long)Math.Ceiling(p * total));
+            long seen = 0;
+            for (var i = 0; i < _buckets.Length; i++)
+                if ((seen += _buckets[i]) >= rank) return (i + 1) / (double)BucketsPerMs;
+            return null;
+        }
+        return new LatencyResult(rate, seconds, total, At(0.50), At(0.99), At(1.0));
+    }
+}
+
+/// <summary>A sink that records each row's end-to-end latency in a <see cref="LatencyProbe"/>.</summary>
+internal sealed class LatencySink<T>(LatencyProbe probe) : ISink<T, int>
+{
+    public ISinkWriter<T, int> CreateWriter(SinkWriterContext context) => new Writer(probe);
+
+    public void Commit(int transaction) { }
+
+    private sealed class Writer(LatencyProbe probe) : ISinkWriter<T, int>
+    {
+        public void Write(T record, long? timestamp) => probe.Record(timestamp);
+        public IReadOnlyList<int> PreCommit(long checkpointId) => Array.Empty<int>();
+        public void Abort() { }
+        public void Dispose() { }
+    }
+}
+
+/// <summary>A Nexmark source whose splits all count due times from the same wall-clock base.</summary>
+internal sealed class PacedSource(NexmarkSource inner, long wallBase) : ISource<Event, NexmarkSplit>
+{
+    public bool IsBounded => inner.IsBounded;
+
+    public IReadOnlyList<NexmarkSplit> EnumerateSplits(int parallelism) =>
+        inner.EnumerateSplits(parallelism).Select(s => s with { WallclockBaseTime = wallBase }).ToList();
+
+    public ISourceReader<Event, NexmarkSplit> CreateReader(SourceReaderContext context) => inner.CreateReader(context);
 }
