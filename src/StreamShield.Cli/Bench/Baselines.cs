@@ -9,10 +9,10 @@ namespace StreamShield.Cli.Bench;
 /// The same queries without the engine: a hand-written single-threaded loop, and System.Reactive (Rx.NET). Both
 /// generate the same events with <see cref="NexmarkGenerator"/>, as the engine's source does, and count result rows.
 /// </summary>
-internal static class Baselines
+internal static partial class Baselines
 {
     /// <summary>The queries that have a loop and an Rx.NET version.</summary>
-    public static IReadOnlySet<string> Supported { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "q0", "q1", "q2", "q14", "q21" };
+    public static IReadOnlySet<string> Supported { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "q0", "q1", "q2", "q14", "q21", "q7", "q5", "q8", "q3", "q4" };
 
     /// <summary>Runs the hand loop of <paramref name="query"/> over <paramref name="options"/>' events; returns the rows produced.</summary>
     public static long RunLoop(string query, NexmarkOptions options)
@@ -44,6 +44,11 @@ internal static class Baselines
                 for (long n = 0; n < end; n++)
                     if (generator.Generate(n) is { Type: EventType.Bid, Bid: { } b } && Q21(b) is { } r) { last = r; rows++; }
                 break;
+            case "q7": return LoopQ7(generator, end);
+            case "q5": return LoopQ5(generator, end);
+            case "q8": return LoopQ8(generator, end);
+            case "q3": return LoopQ3(generator, end);
+            case "q4": return LoopQ4(generator, end);
             default:
                 throw new ArgumentException($"No hand loop for {query}.");
         }
@@ -70,6 +75,11 @@ internal static class Baselines
             "q2" => bids.Where(b => b.Auction % 123 == 0).Select(b => new Q2Row(b.Auction, b.Price)),
             "q14" => bids.Select(Q14).Where(r => r is not null).Select(r => r!),
             "q21" => bids.Select(Q21).Where(r => r is not null).Select(r => r!),
+            "q7" => RxQ7(bids),
+            "q5" => RxQ5(bids),
+            "q8" => RxQ8(events),
+            "q3" => RxQ3(events),
+            "q4" => RxQ4(events),
             _ => throw new ArgumentException($"No Rx.NET version for {query}."),
         };
         long rows = 0;
