@@ -1,3 +1,4 @@
+using StreamShield.Sinks;
 using StreamShield.Functions;
 using StreamShield.Windowing;
 using StreamShield.EventTime;

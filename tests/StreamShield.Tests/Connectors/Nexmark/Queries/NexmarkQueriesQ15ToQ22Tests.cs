@@ -3,6 +3,8 @@ using StreamShield.Connectors.Nexmark;
 using StreamShield.Connectors.Nexmark.Queries;
 using StreamShield.Sinks;
 
+using static StreamShield.Tests.Connectors.Nexmark.Queries.NexmarkQueryRuns;
+
 namespace StreamShield.Tests.Connectors.Nexmark.Queries;
 
 /// <summary>
@@ -11,30 +13,11 @@ namespace StreamShield.Tests.Connectors.Nexmark.Queries;
 /// </summary>
 public sealed class NexmarkQueriesQ15ToQ22Tests
 {
-    private static readonly NexmarkOptions Options = NexmarkOptions.Default with { MaxEvents = 40_000, FirstEventRate = 500, NextEventRate = 500 };
-    private static readonly Lazy<List<Event>> AllEvents = new(() => new NexmarkGenerator(Options).Generate(0, Options.MaxEvents).ToList());
 
     private static List<Bid> Bids => AllEvents.Value.Where(e => e.Type == EventType.Bid).Select(e => e.Bid!).ToList();
     private static List<Auction> Auctions => AllEvents.Value.Where(e => e.Type == EventType.Auction).Select(e => e.NewAuction!).ToList();
 
-    private static IReadOnlyList<TRow> Run<TRow>(INexmarkQuery<TRow> query)
-    {
-        var env = StreamEnvironment.Create();
-        env.Parallelism = 2;
-        var sink = new CollectSink<TRow>();
-        query.Build(env.FromNexmark(Options)).SinkTo(sink);
-        env.Execute($"nexmark-{query.Name}");
-        return sink.Results;
-    }
 
-    private static void AssertSameRows<TRow>(IEnumerable<TRow> expected, IEnumerable<TRow> actual)
-    {
-        var e = expected.OrderBy(r => r!.ToString(), StringComparer.Ordinal).ToList();
-        var a = actual.OrderBy(r => r!.ToString(), StringComparer.Ordinal).ToList();
-        Assert.NotEmpty(e);
-        Assert.Equal(e.Count, a.Count);
-        Assert.Equal(e, a);
-    }
 
     // ---- plain LINQ references ----
 

@@ -2,6 +2,8 @@ using StreamShield.Connectors.Nexmark;
 using StreamShield.Connectors.Nexmark.Queries;
 using StreamShield.Sinks;
 
+using static StreamShield.Tests.Connectors.Nexmark.Queries.NexmarkQueryRuns;
+
 namespace StreamShield.Tests.Connectors.Nexmark.Queries;
 
 /// <summary>
@@ -10,30 +12,10 @@ namespace StreamShield.Tests.Connectors.Nexmark.Queries;
 /// </summary>
 public sealed class NexmarkQueryTests
 {
-    // 40,000 events at 500 per second: 80 s of event time, so several 10 s windows.
-    private static readonly NexmarkOptions Options = NexmarkOptions.Default with { MaxEvents = 40_000, FirstEventRate = 500, NextEventRate = 500 };
-    private static readonly Lazy<List<Event>> AllEvents = new(() => new NexmarkGenerator(Options).Generate(0, Options.MaxEvents).ToList());
 
     private static List<Bid> Bids => AllEvents.Value.Where(e => e.Type == EventType.Bid).Select(e => e.Bid!).ToList();
 
-    private static IReadOnlyList<TRow> Run<TRow>(INexmarkQuery<TRow> query)
-    {
-        var env = StreamEnvironment.Create();
-        env.Parallelism = 2;
-        var sink = new CollectSink<TRow>();
-        query.Build(env.FromNexmark(Options)).SinkTo(sink);
-        env.Execute($"nexmark-{query.Name}");
-        return sink.Results;
-    }
 
-    private static void AssertSameRows<TRow>(IEnumerable<TRow> expected, IEnumerable<TRow> actual)
-    {
-        var e = expected.OrderBy(r => r!.ToString(), StringComparer.Ordinal).ToList();
-        var a = actual.OrderBy(r => r!.ToString(), StringComparer.Ordinal).ToList();
-        Assert.NotEmpty(e);
-        Assert.Equal(e.Count, a.Count);
-        Assert.Equal(e, a);
-    }
 
     [Fact]
     public void Q0PassesEveryBidThrough() => AssertSameRows(NexmarkReference.Q0(AllEvents.Value), Run(new Q0PassThrough()));
