@@ -23,7 +23,7 @@ internal sealed class CheckpointCoordinator : IDisposable
     private readonly Dictionary<long, PendingCheckpoint> _pending = new();
     private readonly List<string> _completed = new();
     private readonly Thread _ticker;
-    private IReadOnlyList<StreamTask>? _tasks;
+    private IReadOnlyList<ICheckpointParticipant>? _tasks;
     private long _nextId;
     private long _lastCompletionMs;
     private long _lastTriggerMs;
@@ -54,6 +54,12 @@ internal sealed class CheckpointCoordinator : IDisposable
     public long? LastSize { get; private set; }
     public bool FinalCheckpointCompleted { get; private set; }
 
+    /// <summary>
+    /// Called under the coordinator's lock with a new checkpoint's id and location, before its sources are triggered
+    /// (the cluster tells every worker where the checkpoint's state files go).
+    /// </summary>
+    public Action<long, string>? Triggering { get; set; }
+
     /// <summary>Raised (outside the lock) when the final checkpoint of a bounded job completed.</summary>
     public event Action? FinalCheckpointDone;
 
@@ -63,7 +69,7 @@ internal sealed class CheckpointCoordinator : IDisposable
     private int InFlight => _pending.Count + _finalizing;
 
     /// <summary>Starts coordinating a new attempt's subtasks.</summary>
-    public void Attach(IReadOnlyList<StreamTask> tasks)
+    public void Attach(IReadOnlyList<ICheckpointParticipant> tasks)
     {
         lock (_lock)
         {
@@ -128,7 +134,7 @@ internal sealed class CheckpointCoordinator : IDisposable
             if (now - _lastTriggerMs < (long)interval.TotalMilliseconds) return;
             if (InFlight >= _config.MaxConcurrentCheckpoints) return;
             if (now - _lastCompletionMs < (long)_config.MinPauseBetweenCheckpoints.TotalMilliseconds) return;
-            if (_tasks.Any(t => t.State is not (TaskState.Running or TaskState.DataFinished))) return;
+            if (_tasks.Any(t => !t.CanCheckpoint)) return;
             TriggerLocked(null, null, isFinal: false);
         }
     }
@@ -176,16 +182,17 @@ internal sealed class CheckpointCoordinator : IDisposable
         _pending[id] = pending;
         _lastTriggerMs = now.ToUnixTimeMilliseconds();
         _timeline.Add(JobEventKind.CheckpointTriggered, $"{(savepoint is null ? "Checkpoint" : "Savepoint")} {id} triggered{(isFinal ? " (final)" : "")}", now);
-        foreach (var t in tasks) if (t.Deployment.Vertex.IsSource) t.TriggerCheckpoint(id);
+        Triggering?.Invoke(id, location);
+        foreach (var t in tasks) if (t.IsSource) t.TriggerCheckpoint(id);
     }
 
-    public void Acknowledge(StreamTask task, long id, TaskCheckpointAck ack)
+    public void Acknowledge(ICheckpointParticipant task, long id, TaskCheckpointAck ack)
     {
         PendingCheckpoint? complete = null;
         lock (_lock)
         {
             if (!_pending.TryGetValue(id, out var p) || !_tasks!.Contains(task)) return;
-            p.Acks[task.Deployment.Id] = ack;
+            p.Acks[task.Id] = ack;
             if (p.Acks.Count == p.ExpectedAcks)
             {
                 _pending.Remove(id);
@@ -221,7 +228,7 @@ internal sealed class CheckpointCoordinator : IDisposable
             return;
         }
 
-        IReadOnlyList<StreamTask>? tasks;
+        IReadOnlyList<ICheckpointParticipant>? tasks;
         List<string> discard = new();
         var duration = Stopwatch.GetElapsedTime(p.StartTicks);
         var size = p.Acks.Values.Sum(a => a.Bytes);
@@ -269,7 +276,7 @@ internal sealed class CheckpointCoordinator : IDisposable
 
     private void FailCompleted(PendingCheckpoint p, string reason, bool finalizing)
     {
-        IReadOnlyList<StreamTask>? tasks;
+        IReadOnlyList<ICheckpointParticipant>? tasks;
         bool exceeded;
         lock (_lock)
         {
@@ -312,7 +319,7 @@ internal sealed class CheckpointCoordinator : IDisposable
     private sealed class PendingCheckpoint(long id, string location, long startMs, long startTicks, int expectedAcks, TaskCompletionSource<string>? savepoint, bool isFinal)
     {
         /// <summary>The attempt's subtasks this checkpoint was triggered on; it completes only while they are still attached.</summary>
-        public IReadOnlyList<StreamTask>? Tasks { get; init; }
+        public IReadOnlyList<ICheckpointParticipant>? Tasks { get; init; }
         public long Id { get; } = id;
         public string Location { get; } = location;
         public long StartMs { get; } = startMs;

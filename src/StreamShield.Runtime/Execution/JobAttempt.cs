@@ -39,7 +39,7 @@ internal sealed class JobAttempt : ITaskOwner
             var subtask = ev.Subtask;
             // Per edge of the vertex, the channels in subtask order (the order partitioners index into).
             var inputs = vertex.Inputs.Select(e => ev.Inputs.Where(c => c.Edge == e).OrderBy(c => c.Producer.Subtask).Select(c => channels[c]).ToArray()).ToArray();
-            var outputs = vertex.Outputs.Select(e => ev.Outputs.Where(c => c.Edge == e).OrderBy(c => c.Consumer.Subtask).Select(c => channels[c]).ToArray()).ToArray();
+            var outputs = vertex.Outputs.Select(e => ev.Outputs.Where(c => c.Edge == e).OrderBy(c => c.Consumer.Subtask).Select(c => (OutputChannel)channels[c]).ToArray()).ToArray();
             Func<string, RestoredOperatorState?> restoreFn = restore is null
                 ? _ => null
                 : uid => restore.For(uid, vertex.Operators.First(o => o.Uid == uid).Name, subtask, vertex.Parallelism, vertex.MaxParallelism);

@@ -6,32 +6,31 @@ namespace StreamShield.Runtime.Network;
 /// buffers) but reports itself unavailable while it has no credit, and the producer's loop then stops taking
 /// input until credit returns. Events (barriers, end of data) do not need credit.
 /// </summary>
-internal sealed class LocalChannel(string name, int credits, TaskSignal consumerSignal)
+internal sealed class LocalChannel(string name, int credits, TaskSignal consumerSignal) : OutputChannel(name)
 {
     private readonly Queue<NetworkBuffer> _queue = new();
     private int _queuedData;
     private TaskSignal? _producerSignal;
-    private long _nextSequence;
     private long _backlogHighWater;
 
-    public string Name { get; } = name;
     public int Credits { get; } = credits;
 
-    /// <summary>Set by the producer's record writer so returned credit wakes it.</summary>
-    public void SetProducerSignal(TaskSignal signal) => _producerSignal = signal;
+    /// <summary>
+    /// Called after the consumer took a data buffer, when the producer is in another process: the data plane
+    /// returns the credit over the wire (a local producer is woken through its signal instead).
+    /// </summary>
+    public Action? DataConsumed { get; set; }
 
-    /// <summary>True while the producer may send data without overdrawing its credit.</summary>
-    public bool HasCredit => Volatile.Read(ref _queuedData) < Credits;
+    public override void SetProducerSignal(TaskSignal signal) => _producerSignal = signal;
+
+    public override bool HasCredit => Volatile.Read(ref _queuedData) < Credits;
 
     /// <summary>Queued data buffers not yet read by the consumer (backpressure indicator).</summary>
-    public int Backlog => Volatile.Read(ref _queuedData);
+    public override int Backlog => Volatile.Read(ref _queuedData);
 
     public long HighestBacklog => _backlogHighWater;
 
-    /// <summary>Assigns the next sequence number (producer side only).</summary>
-    public long NextSequence() => _nextSequence++;
-
-    public void Enqueue(NetworkBuffer buffer)
+    public override void Enqueue(NetworkBuffer buffer)
     {
         lock (_queue)
         {
@@ -50,6 +49,7 @@ internal sealed class LocalChannel(string name, int credits, TaskSignal consumer
             returnCredit = buffer.Kind == BufferKind.Data && _queuedData-- == Credits;
         }
         if (returnCredit) _producerSignal?.Set();
+        if (buffer.Kind == BufferKind.Data) DataConsumed?.Invoke();
         return true;
     }
 

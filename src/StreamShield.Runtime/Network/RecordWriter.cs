@@ -13,7 +13,7 @@ namespace StreamShield.Runtime.Network;
 /// </summary>
 internal sealed class RecordWriter<T> : IOutput<T>, IRecordWriter, Tasks.IWatermarkTarget
 {
-    private readonly LocalChannel[] _channels;
+    private readonly OutputChannel[] _channels;
     private readonly DataOutput[] _pending;
     private readonly RetainedOutput?[] _retained;
     private readonly ChannelSelector<T> _selector;
@@ -23,7 +23,7 @@ internal sealed class RecordWriter<T> : IOutput<T>, IRecordWriter, Tasks.IWaterm
     private long _recordsOut;
     private long _buffersOut;
 
-    public RecordWriter(LocalChannel[] channels, ChannelSelector<T> selector, TypeSerializer<T> serializer, RetainedOutput?[] retained, TaskSignal producerSignal, Action? onSend = null, int bufferSize = NetworkBuffer.DefaultSize)
+    public RecordWriter(OutputChannel[] channels, ChannelSelector<T> selector, TypeSerializer<T> serializer, RetainedOutput?[] retained, TaskSignal producerSignal, Action? onSend = null, int bufferSize = NetworkBuffer.DefaultSize)
     {
         _channels = channels;
         _selector = selector;
@@ -41,7 +41,7 @@ internal sealed class RecordWriter<T> : IOutput<T>, IRecordWriter, Tasks.IWaterm
 
     public long RecordsOut => _recordsOut;
     public long BuffersOut => _buffersOut;
-    public IReadOnlyList<LocalChannel> Channels => _channels;
+    public IReadOnlyList<OutputChannel> Channels => _channels;
 
     public void Collect(T value, long timestamp)
     {

@@ -105,7 +105,7 @@ internal static class OperatorChainBuilder
             new HeapKeyedStateBackend<TKey>(name, maxParallelism, range, key.Serializer, () => task.Timers.Now, task.Timers.Register);
     }
 
-    private sealed class WriterFactory(JobEdge edge, LocalChannel[] channels, StreamTask task, TaskDeployment d) : IStreamTypeVisitor<object>
+    private sealed class WriterFactory(JobEdge edge, OutputChannel[] channels, StreamTask task, TaskDeployment d) : IStreamTypeVisitor<object>
     {
         public object Visit<T>(StreamType<T> type)
         {

@@ -17,7 +17,7 @@ internal enum TaskState { Created, Running, DataFinished, Terminated, Failed, Ca
 /// otherwise performs the default action: read one input buffer, or poll the source once. It suspends — never
 /// spins — when there is no input, or when an output channel has no credit (backpressure), until a signal wakes it.
 /// </summary>
-internal sealed partial class StreamTask
+internal sealed partial class StreamTask : Checkpointing.ICheckpointParticipant
 {
     private readonly ConcurrentQueue<Action> _mailbox = new();
     private readonly Thread _thread;
@@ -50,6 +50,9 @@ internal sealed partial class StreamTask
     public TaskState State => _state;
     internal Action? SendHook { get; }
     public string Name => Deployment.Name;
+    public SubtaskId Id => Deployment.Id;
+    public bool IsSource => Deployment.Vertex.IsSource;
+    public bool CanCheckpoint => _state is TaskState.Running or TaskState.DataFinished;
 
     /// <summary>Records emitted to channels plus records written by sinks in this subtask.</summary>
     public long RecordsOut

@@ -14,7 +14,7 @@ internal sealed record RestoredOperatorState(
 
 /// <summary>Everything a subtask needs to run: its place in the graph, its channels, its restored state.</summary>
 internal sealed class TaskDeployment(
-    JobVertex vertex, int subtask, LocalChannel[][] inputChannels, LocalChannel[][] outputChannels, TaskSignal signal,
+    JobVertex vertex, int subtask, LocalChannel[][] inputChannels, OutputChannel[][] outputChannels, TaskSignal signal,
     Func<string, RestoredOperatorState?> restore, bool isRestored, string spillDirectory, long retainedOutputMemoryLimit, long retainedOutputSpillLimit = 0)
 {
     public JobVertex Vertex { get; } = vertex;
@@ -23,7 +23,7 @@ internal sealed class TaskDeployment(
     /// <summary>Per input edge of the vertex (same order as <see cref="JobVertex.Inputs"/>): the channels from each producer subtask.</summary>
     public LocalChannel[][] InputChannels { get; } = inputChannels;
     /// <summary>Per output edge (same order as <see cref="JobVertex.Outputs"/>): the channels to each consumer subtask.</summary>
-    public LocalChannel[][] OutputChannels { get; } = outputChannels;
+    public OutputChannel[][] OutputChannels { get; } = outputChannels;
     public TaskSignal Signal { get; } = signal;
     public Func<string, RestoredOperatorState?> Restore { get; } = restore;
     public bool IsRestored { get; } = isRestored;
