@@ -60,6 +60,9 @@ internal sealed class CheckpointCoordinator : IDisposable
     /// </summary>
     public Action<long, string>? Triggering { get; set; }
 
+    /// <summary>Called (outside the lock) when a checkpoint or savepoint completed or failed, for checkpoint history views.</summary>
+    public Action<CheckpointOutcome>? Ended { get; set; }
+
     /// <summary>Raised (outside the lock) when the final checkpoint of a bounded job completed.</summary>
     public event Action? FinalCheckpointDone;
 
@@ -258,6 +261,7 @@ internal sealed class CheckpointCoordinator : IDisposable
                 $"{(p.Savepoint is null ? "Checkpoint" : "Savepoint")} {p.Id} completed in {duration.TotalMilliseconds:0} ms, {size} bytes{(p.IsFinal ? " (final)" : "")}", now);
         }
         if (tasks is not null) foreach (var t in tasks) t.NotifyCheckpointComplete(p.Id);
+        Ended?.Invoke(new CheckpointOutcome(p.Id, p.Savepoint is not null, true, duration, size, p.Location, null));
         foreach (var d in discard) _storage.Discard(d);
         p.Savepoint?.TrySetResult(p.Location);
         if (p.IsFinal) FinalCheckpointDone?.Invoke();
@@ -276,8 +280,9 @@ internal sealed class CheckpointCoordinator : IDisposable
 
     private void FailCompleted(PendingCheckpoint p, string reason, bool finalizing)
     {
-        IReadOnlyList<ICheckpointParticipant>? tasks;
-        bool exceeded;
+        IReadOnlyList<ICheckpointParticipant>? tasks = null;
+        bool exceeded = false;
+        var aborted = false;
         lock (_lock)
         {
             if (finalizing) _finalizing--;
@@ -287,19 +292,28 @@ internal sealed class CheckpointCoordinator : IDisposable
                 if (p.IsFinal) _finalInFlight = false;
                 _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint {p.Id} aborted: {reason}", _clock.GetUtcNow());
                 p.Savepoint?.TrySetException(new InvalidOperationException($"Savepoint {p.Id} aborted: {reason}"));
-                return;
+                aborted = true;
             }
-            if (p.IsFinal) _finalInFlight = false;
-            Failed++;
-            tasks = _tasks;
-            _consecutiveFailures++;
-            exceeded = _consecutiveFailures > _config.TolerableCheckpointFailures;
-            if (exceeded) _consecutiveFailures = 0;
-            var now = _clock.GetUtcNow();
-            _lastCompletionMs = now.ToUnixTimeMilliseconds();
-            _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint {p.Id} failed: {reason}", now);
+            else
+            {
+                if (p.IsFinal) _finalInFlight = false;
+                Failed++;
+                tasks = _tasks;
+                _consecutiveFailures++;
+                exceeded = _consecutiveFailures > _config.TolerableCheckpointFailures;
+                if (exceeded) _consecutiveFailures = 0;
+                var now = _clock.GetUtcNow();
+                _lastCompletionMs = now.ToUnixTimeMilliseconds();
+                _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint {p.Id} failed: {reason}", now);
+            }
+        }
+        if (aborted)
+        {
+            Ended?.Invoke(new CheckpointOutcome(p.Id, p.Savepoint is not null, false, Stopwatch.GetElapsedTime(p.StartTicks), null, p.Location, $"aborted: {reason}"));
+            return;
         }
         p.Savepoint?.TrySetException(new InvalidOperationException($"Savepoint {p.Id} failed: {reason}"));
+        Ended?.Invoke(new CheckpointOutcome(p.Id, p.Savepoint is not null, false, Stopwatch.GetElapsedTime(p.StartTicks), null, p.Location, reason));
         if (tasks is not null) foreach (var t in tasks) t.NotifyCheckpointAborted(p.Id);
         if (p.IsFinal && !exceeded)
         {
@@ -330,6 +344,9 @@ internal sealed class CheckpointCoordinator : IDisposable
         public Dictionary<SubtaskId, TaskCheckpointAck> Acks { get; } = new();
     }
 }
+
+/// <summary>How a checkpoint or savepoint ended.</summary>
+internal sealed record CheckpointOutcome(long Id, bool IsSavepoint, bool Succeeded, TimeSpan Duration, long? Size, string Location, string? Failure);
 
 /// <summary>Too many consecutive checkpoints failed; the job fails over.</summary>
 public sealed class CheckpointFailureException(string message) : Exception(message);

@@ -1,0 +1,359 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using StreamShield.Cluster.Control;
+using StreamShield.Cluster.Jobs;
+using StreamShield.Cluster.Model;
+using StreamShield.Cluster.Packaging;
+using StreamShield.Cluster.Transport;
+using StreamShield.Execution;
+using StreamShield.Serialization;
+
+namespace StreamShield.Cluster.Coordinator;
+
+/// <summary>
+/// The coordinator's core: accepts worker registrations on the control port (checking engine version and token),
+/// watches their heartbeats, keeps the jobs, and answers the REST API. A worker whose connection drops is lost at
+/// once; one whose heartbeats stop for <see cref="HeartbeatTimeout"/> is declared lost and cut off.
+/// </summary>
+internal sealed class ClusterCoordinator : IClusterApi, IDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly string? _token;
+    private readonly string _checkpointRoot;
+    private readonly string _dataDir;
+    private readonly Action<string> _log;
+    private readonly JobArtifactStore _artifacts;
+    private readonly ConcurrentDictionary<string, WorkerSession> _workers = new();
+    private readonly ConcurrentDictionary<string, ClusterJob> _jobs = new();
+    private readonly ConcurrentDictionary<string, LoadedJob> _jobCode = new();
+    private readonly Thread _acceptor;
+    private readonly Thread _watchdog;
+    private readonly AutoResetEvent _scheduleSignal = new(false);
+    private readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
+    private volatile bool _disposed;
+
+    public ClusterCoordinator(string bindHost, int port, string checkpointRoot, string dataDir, string? token, TimeSpan heartbeatTimeout, Action<string> log)
+    {
+        _token = token;
+        _log = log;
+        _checkpointRoot = Path.GetFullPath(checkpointRoot);
+        _dataDir = Path.GetFullPath(dataDir);
+        Directory.CreateDirectory(_checkpointRoot);
+        Directory.CreateDirectory(_dataDir);
+        _artifacts = new JobArtifactStore(Path.Combine(_dataDir, "artifacts"));
+        HeartbeatTimeout = heartbeatTimeout;
+        _listener = new TcpListener(IPAddress.Parse(bindHost == "localhost" ? "127.0.0.1" : bindHost), port);
+        _listener.Start();
+        ControlPort = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptor = new Thread(AcceptLoop) { IsBackground = true, Name = "control acceptor" };
+        _acceptor.Start();
+        _watchdog = new Thread(WatchdogLoop) { IsBackground = true, Name = "coordinator watchdog" };
+        _watchdog.Start();
+    }
+
+    public int ControlPort { get; }
+    public TimeSpan HeartbeatTimeout { get; }
+
+    /// <summary>How long a job waits for enough free slots before it fails.</summary>
+    public TimeSpan SlotTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The REST URL workers download artifacts from (set once the REST server listens).</summary>
+    public string? RestUrl { get; set; }
+
+    /// <summary>Asks the scheduler loop to place waiting jobs now.</summary>
+    public void Schedule() => _scheduleSignal.Set();
+
+    private void AcceptLoop()
+    {
+        while (!_disposed)
+        {
+            Socket socket;
+            try
+            {
+                socket = _listener.AcceptSocket();
+            }
+            catch (Exception) when (_disposed)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                _log($"control port accept failed: {e.Message}");
+                continue;
+            }
+            new Thread(() => Handshake(socket)) { IsBackground = true, Name = "control handshake" }.Start();
+        }
+    }
+
+    private void Handshake(Socket socket)
+    {
+        var connection = new FrameConnection(socket, "control (registering)");
+        try
+        {
+            var (type, payload) = connection.ReadOne(TimeSpan.FromSeconds(10));
+            if ((ControlType)type != ControlType.Register) throw new InvalidDataException($"expected a Register frame first, got type {type}");
+            var register = RegisterMessage.Decode(new DataInput(payload));
+            string? refusal = null;
+            if (register.EngineVersion != EngineVersion.Current)
+                refusal = $"engine version mismatch: the worker runs {register.EngineVersion}, the coordinator {EngineVersion.Current}. Run the same StreamShield version on every process.";
+            else if (_token is not null && !TokenMatches(register.Token))
+                refusal = "missing or wrong cluster token: start the worker with the coordinator's --token.";
+            else if (register.WorkerId.Length is 0 or > 100 || _workers.ContainsKey(register.WorkerId))
+                refusal = $"worker id '{register.WorkerId}' is empty, too long or already registered.";
+            else if (register.Slots < 1)
+                refusal = $"a worker needs at least 1 slot (it offered {register.Slots}).";
+            if (refusal is not null)
+            {
+                _log($"refused worker from {connection.RemoteEndPoint} (pid {register.Pid}): {refusal}");
+                connection.Send((byte)ControlType.Refused, new SimpleMessage("", refusal).Encode());
+                Thread.Sleep(100); // let the refusal reach the worker before closing
+                connection.Close();
+                return;
+            }
+            var id = register.WorkerId;
+            var session = new WorkerSession(id, connection, register);
+            connection.Name = $"control {id}";
+            _workers[id] = session;
+            connection.Closed += (_, reason) => OnWorkerLost(session, reason is null ? "connection closed" : $"connection lost ({reason.Message})");
+            connection.Send((byte)ControlType.Registered, new SimpleMessage(id, RestUrl, (long)HeartbeatTimeout.TotalMilliseconds).Encode());
+            connection.Start((t, p) => OnFrame(session, t, p));
+            _log($"worker {id} registered: pid {register.Pid}, {register.Slots} slots, data port {register.Host}:{register.DataPort}");
+            Schedule();
+        }
+        catch (Exception e)
+        {
+            _log($"closed control connection from {connection.RemoteEndPoint}: {e.Message}");
+            connection.Close();
+        }
+    }
+
+    private bool TokenMatches(string? presented) =>
+        presented is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(_token!));
+
+    private void OnFrame(WorkerSession worker, byte type, ReadOnlyMemory<byte> payload)
+    {
+        worker.LastHeartbeatTicks = Environment.TickCount64;
+        var input = new DataInput(payload.ToArray());
+        var t = (ControlType)type;
+        switch (t)
+        {
+            case ControlType.Heartbeat:
+                {
+                    var m = HeartbeatMessage.Decode(input);
+                    worker.MemoryBytes = m.MemoryBytes;
+                    foreach (var s in m.Subtasks) JobOfAttempt(s.AttemptId)?.OnHeartbeatMetrics(s);
+                    break;
+                }
+            case ControlType.TaskState:
+                {
+                    var m = TaskStateMessage.Decode(input);
+                    JobOfAttempt(m.AttemptId)?.OnTaskState(worker, m);
+                    break;
+                }
+            case ControlType.CheckpointAck:
+                {
+                    var m = SubtaskCheckpointMessage.Decode(input, t);
+                    JobOfAttempt(m.AttemptId)?.OnCheckpointAck(m);
+                    break;
+                }
+            case ControlType.CheckpointDecline:
+                {
+                    var m = SubtaskCheckpointMessage.Decode(input, t);
+                    JobOfAttempt(m.AttemptId)?.OnCheckpointDecline(m);
+                    break;
+                }
+            case ControlType.AttemptReleased:
+                {
+                    var m = SimpleMessage.Decode(input, t);
+                    foreach (var job in _jobs.Values) job.OnAttemptReleased(worker, m.Id);
+                    Schedule();
+                    break;
+                }
+            default:
+                throw new InvalidDataException($"Unknown control frame type {type} from {worker.Id}.");
+        }
+    }
+
+    private ClusterJob? JobOfAttempt(string attemptId)
+    {
+        foreach (var job in _jobs.Values)
+            if (job.CurrentAttempt?.AttemptId == attemptId) return job;
+        return null;
+    }
+
+    private void OnWorkerLost(WorkerSession worker, string reason)
+    {
+        if (!worker.MarkDead()) return;
+        _workers.TryRemove(worker.Id, out _);
+        _log($"worker {worker.Id} (pid {worker.Pid}) lost: {reason}");
+        var notice = new SimpleMessage(worker.Id).Encode();
+        foreach (var other in _workers.Values) other.Send(ControlType.PeerLost, notice);
+        foreach (var job in _jobs.Values) job.OnWorkerLost(worker, reason);
+    }
+
+    private void WatchdogLoop()
+    {
+        while (!_disposed)
+        {
+            _scheduleSignal.WaitOne(50);
+            var now = Environment.TickCount64;
+            foreach (var w in _workers.Values)
+                if (now - w.LastHeartbeatTicks > HeartbeatTimeout.TotalMilliseconds)
+                    OnWorkerLost(w, $"no heartbeat for {(now - w.LastHeartbeatTicks) / 1000.0:0.0} s (timeout {HeartbeatTimeout.TotalSeconds:0.###} s): hung or cut off");
+            var workers = _workers.Values.ToList();
+            foreach (var job in _jobs.Values)
+            {
+                try
+                {
+                    job.TryDeploy(workers, SlotTimeout);
+                }
+                catch (Exception e)
+                {
+                    _log($"scheduling job {job.Id} failed: {e.Message}");
+                }
+            }
+            foreach (var w in workers) w.Send(ControlType.CoordinatorHeartbeat, []);
+        }
+    }
+
+    // ---- IClusterApi ----
+
+    public ClusterOverview Overview()
+    {
+        var workers = _workers.Values.ToList();
+        var jobs = _jobs.Values.ToList();
+        return new ClusterOverview(EngineVersion.Current, workers.Count, workers.Sum(w => w.Slots), workers.Sum(w => w.FreeSlots),
+            jobs.Count(j => !j.IsTerminal), jobs.Count(j => j.Status == JobStatus.Finished), jobs.Count(j => j.Status == JobStatus.Failed),
+            jobs.Count(j => j.Status == JobStatus.Canceled), _start);
+    }
+
+    public IReadOnlyList<WorkerInfo> Workers() => _workers.Values.OrderBy(w => w.RegisteredAt).Select(w => w.Info()).ToList();
+
+    public IReadOnlyList<JobSummary> Jobs() => _jobs.Values.OrderBy(j => j.StartTime).Select(j => j.Summary()).ToList();
+
+    public JobDetail? Job(string jobId) => _jobs.TryGetValue(jobId, out var j) ? j.Detail() : null;
+
+    public IReadOnlyList<CheckpointInfo>? Checkpoints(string jobId) => _jobs.TryGetValue(jobId, out var j) ? j.CheckpointHistory() : null;
+
+    public IReadOnlyList<TimelineEvent>? Timeline(string jobId) =>
+        _jobs.TryGetValue(jobId, out var j) ? j.Timeline.Snapshot().Select(e => new TimelineEvent(e.Time, e.Kind.ToString(), e.Message)).ToList() : null;
+
+    public IReadOnlyList<ExceptionInfo>? Exceptions(string jobId) => _jobs.TryGetValue(jobId, out var j) ? j.Exceptions() : null;
+
+    public ArtifactInfo UploadArtifact(Stream zip) => _artifacts.Store(zip);
+
+    public string? ArtifactPath(string artifactId) => _artifacts.PathOf(artifactId);
+
+    public SubmitResponse Submit(SubmitRequest request)
+    {
+        if (request.CheckpointIntervalMs is < 10) throw new ClusterRequestException($"The checkpoint interval must be at least 10 ms (got {request.CheckpointIntervalMs}).");
+        if (request.Parallelism is < 1) throw new ClusterRequestException($"Parallelism must be at least 1 (got {request.Parallelism}).");
+        var path = _artifacts.PathOf(request.ArtifactId) ?? throw new ClusterRequestException($"Unknown artifact '{request.ArtifactId}': upload it first (POST /api/v1/artifacts).", 404);
+        var jobId = Guid.NewGuid().ToString("N")[..16];
+        var loaded = JobClassLoader.Load(path, Path.Combine(_dataDir, "jobs"));
+        try
+        {
+            var entry = loaded.Create(request.EntryClass);
+            var entryClass = entry.GetType().FullName!;
+            JobDefinition definition;
+            try
+            {
+                definition = JobDefinition.Build(entry, request.Args ?? [], request.Parallelism, request.CheckpointIntervalMs, Path.Combine(_checkpointRoot, jobId));
+            }
+            catch (JobBuildException e)
+            {
+                throw new ClusterRequestException($"The job cannot be built: {e.Message}");
+            }
+            var artifact = new ArtifactInfo(request.ArtifactId, new FileInfo(path).Length, loaded.EntryClasses);
+            var job = new ClusterJob(this, jobId, artifact, entryClass, request, definition, () => OnJobEnded(jobId));
+            _jobCode[jobId] = loaded;
+            _jobs[jobId] = job;
+            job.Timeline.Add(JobEventKind.Started, $"Job '{job.Name}' submitted: {definition.Graph.Vertices.Count} vertices, {definition.Graph.TotalSubtasks} subtasks, {definition.RequiredSlots} slots");
+            _log($"job {jobId} '{job.Name}' submitted");
+            Schedule();
+            return new SubmitResponse(jobId);
+        }
+        catch
+        {
+            if (!_jobCode.ContainsKey(jobId)) loaded.Dispose();
+            throw;
+        }
+    }
+
+    private void OnJobEnded(string jobId)
+    {
+        if (_jobs.TryGetValue(jobId, out var job)) _log($"job {jobId} '{job.Name}' {job.Status}");
+        Schedule();
+    }
+
+    public bool Cancel(string jobId) => _jobs.TryGetValue(jobId, out var j) && j.Cancel();
+
+    public async Task<SavepointResponse> TriggerSavepoint(string jobId, string? directory)
+    {
+        var job = _jobs.GetValueOrDefault(jobId) ?? throw new ClusterRequestException($"No job '{jobId}'.", 404);
+        return new SavepointResponse(await job.TriggerSavepoint(directory ?? Path.Combine(_checkpointRoot, "savepoints")).ConfigureAwait(false));
+    }
+
+    public async Task<SavepointResponse> StopWithSavepoint(string jobId, string? directory)
+    {
+        var job = _jobs.GetValueOrDefault(jobId) ?? throw new ClusterRequestException($"No job '{jobId}'.", 404);
+        return new SavepointResponse(await job.StopWithSavepoint(directory ?? Path.Combine(_checkpointRoot, "savepoints")).ConfigureAwait(false));
+    }
+
+    public string PrometheusMetrics()
+    {
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        void Metric(string name, string type, string help)
+        {
+            sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+            sb.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+        }
+        static string Label(string v) => v.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
+        var workers = _workers.Values.ToList();
+        Metric("streamshield_workers", "gauge", "Registered live workers.");
+        sb.Append("streamshield_workers ").Append(workers.Count).Append('\n');
+        Metric("streamshield_worker_slots", "gauge", "Slots offered by a worker.");
+        foreach (var w in workers) sb.Append($"streamshield_worker_slots{{worker=\"{Label(w.Id)}\"}} {w.Slots}\n");
+        Metric("streamshield_worker_slots_free", "gauge", "Free slots of a worker.");
+        foreach (var w in workers) sb.Append($"streamshield_worker_slots_free{{worker=\"{Label(w.Id)}\"}} {w.FreeSlots}\n");
+        Metric("streamshield_worker_heartbeat_age_seconds", "gauge", "Time since the worker was last heard from.");
+        foreach (var w in workers) sb.Append($"streamshield_worker_heartbeat_age_seconds{{worker=\"{Label(w.Id)}\"}} {((Environment.TickCount64 - w.LastHeartbeatTicks) / 1000.0).ToString(inv)}\n");
+        Metric("streamshield_worker_memory_bytes", "gauge", "Working set of the worker process.");
+        foreach (var w in workers) sb.Append($"streamshield_worker_memory_bytes{{worker=\"{Label(w.Id)}\"}} {w.MemoryBytes}\n");
+        var jobs = _jobs.Values.ToList();
+        Metric("streamshield_job_running", "gauge", "1 while the job is running or restarting, else 0.");
+        foreach (var j in jobs) sb.Append($"streamshield_job_running{{job=\"{j.Id}\",name=\"{Label(j.Name)}\"}} {(j.IsTerminal ? 0 : 1)}\n");
+        Metric("streamshield_job_restarts_total", "counter", "Restarts of the job.");
+        foreach (var j in jobs) sb.Append($"streamshield_job_restarts_total{{job=\"{j.Id}\"}} {j.Restarts}\n");
+        Metric("streamshield_job_checkpoints_completed_total", "counter", "Completed checkpoints of the job.");
+        foreach (var j in jobs) sb.Append($"streamshield_job_checkpoints_completed_total{{job=\"{j.Id}\"}} {j.Checkpoints.Completed}\n");
+        Metric("streamshield_job_checkpoints_failed_total", "counter", "Failed checkpoints of the job.");
+        foreach (var j in jobs) sb.Append($"streamshield_job_checkpoints_failed_total{{job=\"{j.Id}\"}} {j.Checkpoints.Failed}\n");
+        Metric("streamshield_job_records_in_total", "counter", "Records emitted by the job's sources (all attempts).");
+        foreach (var j in jobs) sb.Append($"streamshield_job_records_in_total{{job=\"{j.Id}\"}} {j.TotalRecordsIn}\n");
+        Metric("streamshield_job_records_out_total", "counter", "Records written by the job's sinks (all attempts).");
+        foreach (var j in jobs) sb.Append($"streamshield_job_records_out_total{{job=\"{j.Id}\"}} {j.TotalRecordsOut}\n");
+        Metric("streamshield_subtask_backlog_buffers", "gauge", "Buffers a subtask sent and its consumers have not read yet.");
+        foreach (var j in jobs)
+        {
+            if (j.IsTerminal || j.CurrentAttempt is not { } a) continue;
+            foreach (var s in a.Subtasks)
+                sb.Append($"streamshield_subtask_backlog_buffers{{job=\"{j.Id}\",vertex=\"{s.Id.VertexId}\",subtask=\"{s.Id.Subtask}\",worker=\"{Label(s.Worker.Id)}\"}} {s.LastMetrics?.Backlog ?? 0}\n");
+        }
+        return sb.ToString();
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var j in _jobs.Values) j.Cancel();
+        _listener.Stop();
+        foreach (var w in _workers.Values) w.MarkDead();
+        foreach (var code in _jobCode.Values) code.Dispose();
+    }
+}

@@ -1,0 +1,422 @@
+using StreamShield.Cluster.Control;
+using StreamShield.Cluster.Jobs;
+using StreamShield.Cluster.Model;
+using StreamShield.Execution;
+using StreamShield.Runtime.Checkpointing;
+using StreamShield.Runtime.Execution;
+using StreamShield.Runtime.Tasks;
+
+namespace StreamShield.Cluster.Coordinator;
+
+/// <summary>
+/// One job on the cluster, the coordinator's counterpart of the embedded job master: deploys attempts onto worker
+/// slots, coordinates checkpoints through the same <see cref="CheckpointCoordinator"/>, and on a failure (a subtask
+/// failed, a worker died or hung) cancels the attempt everywhere, asks the restart strategy, and redeploys on the
+/// live workers from the latest completed checkpoint (full restart). A bounded job ends after its final checkpoint.
+/// </summary>
+internal sealed class ClusterJob : IDisposable
+{
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly ClusterCoordinator _cluster;
+    private readonly RestartBackoff _backoff;
+    private readonly object _lock = new();
+    private readonly List<ExceptionInfo> _exceptions = new();
+    private readonly List<CheckpointInfo> _checkpoints = new();
+    private readonly Dictionary<long, DateTimeOffset> _triggered = new();
+    private readonly HashSet<WorkerSession> _everUsed = new();
+    private readonly string? _initialRestore;
+    private ClusterAttempt? _attempt;
+    private string? _restoreLocation;
+    private int _nextAttempt;
+    private int _restarts;
+    private long _recordsInPrevious;
+    private long _recordsOutPrevious;
+    private long _waitingSince = -1;
+    private bool _cancelRequested;
+    private bool _stopRequested;
+    private string? _failure;
+    private Action? _onEnded;
+
+    public ClusterJob(ClusterCoordinator cluster, string id, ArtifactInfo artifact, string entryClass, SubmitRequest request, JobDefinition definition, Action onEnded)
+    {
+        _cluster = cluster;
+        _onEnded = onEnded;
+        Id = id;
+        Artifact = artifact;
+        EntryClass = entryClass;
+        Request = request;
+        Definition = definition;
+        Name = definition.Graph.JobName;
+        Timeline = new JobTimeline(TimeProvider.System, null);
+        var env = definition.Environment;
+        CheckpointRoot = env.Checkpointing.Directory!;
+        Storage = new FileSystemCheckpointStorage(CheckpointRoot);
+        if (request.FromSavepoint is { } savepoint)
+        {
+            var loaded = CheckpointLoader.LoadLatest(savepoint, w => Timeline.Add(JobEventKind.CheckpointSkipped, w))
+                ?? throw new ClusterRequestException($"Cannot restore: no complete checkpoint found under '{savepoint}'.");
+            _initialRestore = _restoreLocation = loaded.Location;
+        }
+        var existing = Storage.ListCheckpoints().Select(d => long.TryParse(Path.GetFileName(d)[4..], out var n) ? n : 0).DefaultIfEmpty(0).Max();
+        _backoff = (env.RestartStrategy ?? (env.Checkpointing.Interval is null ? RestartStrategy.None() : RestartStrategy.FixedDelay(int.MaxValue, TimeSpan.FromMilliseconds(100)))).CreateBackoff();
+        Checkpoints = new CheckpointCoordinator(env.Checkpointing, Storage, Timeline, Name, TimeProvider.System, existing + 1, e => FailCurrent(null, e.Message));
+        Checkpoints.Triggering = OnCheckpointTriggering;
+        Checkpoints.Ended = OnCheckpointEnded;
+        Checkpoints.FinalCheckpointDone += () => { if (_attempt is { } a) SendToAttempt(a, ControlType.TerminateAttempt, new SimpleMessage(a.AttemptId).Encode()); };
+        StartTime = DateTimeOffset.UtcNow;
+    }
+
+    public string Id { get; }
+    public string Name { get; }
+    public ArtifactInfo Artifact { get; }
+    public string EntryClass { get; }
+    public SubmitRequest Request { get; }
+    public JobDefinition Definition { get; }
+    public JobTimeline Timeline { get; }
+    public string CheckpointRoot { get; }
+    public ICheckpointStorage Storage { get; }
+    public CheckpointCoordinator Checkpoints { get; }
+    public DateTimeOffset StartTime { get; }
+    public DateTimeOffset? EndTime { get; private set; }
+    public JobStatus Status { get; private set; } = JobStatus.Created;
+    public ClusterAttempt? CurrentAttempt => _attempt;
+    public bool IsTerminal => Status is JobStatus.Finished or JobStatus.Failed or JobStatus.Canceled;
+    public int Restarts => _restarts;
+
+    /// <summary>Deploys the next attempt if the job waits for slots and enough are free; called by the coordinator's scheduler loop.</summary>
+    public void TryDeploy(IReadOnlyCollection<WorkerSession> workers, TimeSpan slotTimeout)
+    {
+        lock (_lock)
+        {
+            if (_attempt is not null || IsTerminal || _cancelRequested) return;
+            var required = Definition.RequiredSlots;
+            var placement = SlotScheduler.Place(required, workers);
+            if (placement is null)
+            {
+                if (_waitingSince < 0)
+                {
+                    _waitingSince = Environment.TickCount64;
+                    Timeline.Add(JobEventKind.Restarting, $"Waiting for {required} free slots (the cluster has {workers.Where(w => w.IsAlive).Sum(w => w.FreeSlots)} free)");
+                }
+                else if (Environment.TickCount64 - _waitingSince > slotTimeout.TotalMilliseconds)
+                {
+                    FinishLocked(JobStatus.Failed, $"No {required} free slots became available within {slotTimeout.TotalSeconds:0} s: start more workers or lower the parallelism.");
+                }
+                return;
+            }
+            _waitingSince = -1;
+            var attempt = new ClusterAttempt(_nextAttempt++, placement, Definition.Execution);
+            _attempt = attempt;
+            foreach (var w in attempt.Workers) _everUsed.Add(w);
+            Status = JobStatus.Running;
+            if (_restoreLocation is not null)
+                Timeline.Add(JobEventKind.Restored, $"Attempt {attempt.Attempt} restores from '{_restoreLocation}'");
+            Timeline.Add(JobEventKind.Started, $"Attempt {attempt.Attempt} deployed on {string.Join(", ", attempt.Workers.Select(w => w.Id))}: {attempt.Subtasks.Count} subtasks");
+            Checkpoints.Attach(attempt.Subtasks.ToList());
+            var deploy = new DeployMessage(Id, attempt.AttemptId, attempt.Attempt, Artifact.Id, EntryClass, Request.Args ?? [], Request.Parallelism, Request.CheckpointIntervalMs,
+                CheckpointRoot, _restoreLocation, Definition.Fingerprint,
+                attempt.Subtasks.Select(s => new SubtaskAssignment(s.Id.VertexId, s.Id.Subtask, s.Worker.Id)).ToList(),
+                attempt.Workers.Select(w => new PeerAddress(w.Id, w.Host, w.DataPort)).ToList()).Encode();
+            foreach (var w in attempt.Workers) w.Send(ControlType.Deploy, deploy);
+        }
+    }
+
+    private void OnCheckpointTriggering(long id, string location)
+    {
+        _triggered[id] = DateTimeOffset.UtcNow;
+        if (_attempt is { } a) SendToAttempt(a, ControlType.CheckpointLocation, new SimpleMessage(a.AttemptId, location, id).Encode());
+    }
+
+    private void OnCheckpointEnded(CheckpointOutcome o)
+    {
+        var trigger = _triggered.Remove(o.Id, out var t) ? t : DateTimeOffset.UtcNow - o.Duration;
+        lock (_checkpoints)
+        {
+            _checkpoints.Add(new CheckpointInfo(o.Id, o.Succeeded ? "completed" : "failed", o.IsSavepoint, trigger, o.Duration.TotalMilliseconds, o.Size, o.Location, o.Failure));
+            if (_checkpoints.Count > 200) _checkpoints.RemoveAt(0);
+        }
+    }
+
+    private static void SendToAttempt(ClusterAttempt a, ControlType type, byte[] payload)
+    {
+        foreach (var w in a.Workers) w.Send(type, payload);
+    }
+
+    public void OnTaskState(WorkerSession worker, TaskStateMessage m)
+    {
+        var attempt = _attempt;
+        if (attempt is null || attempt.AttemptId != m.AttemptId || attempt.Over) return;
+        var state = (TaskState)m.State;
+        var subtask = attempt.Find(m.VertexId, m.Subtask);
+        if (subtask is not null) subtask.State = state;
+        switch (state)
+        {
+            case TaskState.Failed:
+                FailCurrent(subtask?.Name, m.Error ?? "failed", worker);
+                break;
+            case TaskState.DataFinished when attempt.AllIn(TaskState.DataFinished, TaskState.Terminated):
+                Checkpoints.TriggerFinal();
+                break;
+            case TaskState.Terminated when attempt.AllIn(TaskState.Terminated):
+                lock (_lock)
+                {
+                    if (attempt != _attempt || attempt.Over) return;
+                    attempt.Over = true;
+                }
+                new Thread(() =>
+                {
+                    attempt.AllReleased.Wait(ReleaseTimeout);
+                    lock (_lock)
+                    {
+                        if (_stopRequested || Checkpoints.FinalCheckpointCompleted)
+                        {
+                            Timeline.Add(JobEventKind.Finished, $"Job '{Name}' finished");
+                            FinishLocked(JobStatus.Finished, null);
+                        }
+                    }
+                })
+                { IsBackground = true, Name = $"{Id} finish" }.Start();
+                break;
+        }
+    }
+
+    public void OnCheckpointAck(SubtaskCheckpointMessage m)
+    {
+        var attempt = _attempt;
+        if (attempt is null || attempt.AttemptId != m.AttemptId || attempt.Over || attempt.Find(m.VertexId, m.Subtask) is not { } s) return;
+        Checkpoints.Acknowledge(s, m.CheckpointId, AckCodec.Decode(m.Payload ?? []));
+    }
+
+    public void OnCheckpointDecline(SubtaskCheckpointMessage m)
+    {
+        var attempt = _attempt;
+        if (attempt is null || attempt.AttemptId != m.AttemptId || attempt.Over) return;
+        Checkpoints.Decline(m.CheckpointId, new Exception(m.Text ?? "declined"));
+    }
+
+    public void OnHeartbeatMetrics(SubtaskMetrics m)
+    {
+        var attempt = _attempt;
+        if (attempt is null || attempt.AttemptId != m.AttemptId || attempt.Find(m.VertexId, m.Subtask) is not { } s) return;
+        s.PreviousMetrics = s.LastMetrics;
+        s.PreviousMetricsAt = s.LastMetricsAt;
+        s.LastMetrics = m;
+        s.LastMetricsAt = Environment.TickCount64;
+        if ((TaskState)m.State == TaskState.Running && s.State == TaskState.Created) s.State = TaskState.Running;
+    }
+
+    public void OnAttemptReleased(WorkerSession worker, string attemptId)
+    {
+        var attempt = _attempt;
+        if (attempt is not null && attempt.AttemptId == attemptId) attempt.Release(worker);
+        else lock (_lock) foreach (var a in _released) if (a.AttemptId == attemptId) a.Release(worker);
+    }
+
+    private readonly List<ClusterAttempt> _released = new();
+
+    /// <summary>A worker died or hung: if the current attempt runs on it, fail over.</summary>
+    public void OnWorkerLost(WorkerSession worker, string reason)
+    {
+        var attempt = _attempt;
+        lock (_lock) foreach (var a in _released) a.Release(worker);
+        if (attempt is null) return;
+        if (!attempt.Uses(worker)) return;
+        attempt.Release(worker);
+        FailCurrent(null, $"worker {worker.Id} (pid {worker.Pid}) lost: {reason}", worker);
+    }
+
+    private void FailCurrent(string? subtask, string error, WorkerSession? worker = null)
+    {
+        ClusterAttempt? attempt;
+        lock (_lock)
+        {
+            attempt = _attempt;
+            if (attempt is null || attempt.Over || IsTerminal) return;
+            attempt.Over = true;
+            _released.Add(attempt);
+            Status = JobStatus.Restarting;
+            Timeline.Add(JobEventKind.TaskFailed, subtask is null ? $"Attempt {attempt.Attempt} failed: {error}" : $"{subtask} failed: {error}");
+            _failure = error;
+            lock (_exceptions)
+            {
+                _exceptions.Add(new ExceptionInfo(DateTimeOffset.UtcNow, subtask, worker?.Id, error));
+                if (_exceptions.Count > 100) _exceptions.RemoveAt(0);
+            }
+        }
+        Checkpoints.Detach($"attempt {attempt.Attempt} failed");
+        SendToAttempt(attempt, ControlType.CancelAttempt, new SimpleMessage(attempt.AttemptId).Encode());
+        new Thread(() => Restart(attempt, error)) { IsBackground = true, Name = $"{Id} restart" }.Start();
+    }
+
+    private void Restart(ClusterAttempt failed, string error)
+    {
+        if (!failed.AllReleased.Wait(ReleaseTimeout))
+            Timeline.Add(JobEventKind.TaskFailed, $"Some workers did not release attempt {failed.Attempt} within {ReleaseTimeout.TotalSeconds:0} s; restarting anyway.");
+        Account(failed);
+        var delay = _backoff.OnFailure(DateTimeOffset.UtcNow);
+        lock (_lock)
+        {
+            if (_cancelRequested)
+            {
+                Timeline.Add(JobEventKind.Canceled, $"Job '{Name}' cancelled");
+                FinishLocked(JobStatus.Canceled, null);
+                return;
+            }
+            if (delay is null)
+            {
+                Timeline.Add(JobEventKind.Failed, $"Job failed; restart strategy gave up: {error}");
+                FinishLocked(JobStatus.Failed, error);
+                return;
+            }
+            _restarts++;
+            Timeline.Add(JobEventKind.Restarting, $"Restarting (restart {_restarts}) in {delay.Value.TotalMilliseconds:0} ms");
+        }
+        if (delay.Value > TimeSpan.Zero) Thread.Sleep(delay.Value);
+        string? restore;
+        try
+        {
+            restore = CheckpointLoader.LoadLatest(CheckpointRoot, w => Timeline.Add(JobEventKind.CheckpointSkipped, w))?.Location ?? _initialRestore;
+        }
+        catch (Exception e)
+        {
+            Timeline.Add(JobEventKind.CheckpointSkipped, $"Could not load the latest checkpoint: {e.Message}");
+            restore = _initialRestore;
+        }
+        lock (_lock)
+        {
+            if (IsTerminal) return;
+            _restoreLocation = restore;
+            _attempt = null; // the scheduler loop deploys the next attempt as soon as slots are free
+        }
+        _cluster.Schedule();
+    }
+
+    public bool Cancel()
+    {
+        ClusterAttempt? attempt;
+        lock (_lock)
+        {
+            if (IsTerminal || _cancelRequested) return false;
+            _cancelRequested = true;
+            attempt = _attempt;
+            if (attempt is null || attempt.Over)
+            {
+                if (attempt is null)
+                {
+                    Timeline.Add(JobEventKind.Canceled, $"Job '{Name}' cancelled");
+                    FinishLocked(JobStatus.Canceled, null);
+                }
+                return true; // a restart in progress sees the request and ends the job
+            }
+            attempt.Over = true;
+            _released.Add(attempt);
+        }
+        Checkpoints.Detach("job cancelled");
+        SendToAttempt(attempt, ControlType.CancelAttempt, new SimpleMessage(attempt.AttemptId).Encode());
+        new Thread(() =>
+        {
+            attempt.AllReleased.Wait(ReleaseTimeout);
+            lock (_lock)
+            {
+                Timeline.Add(JobEventKind.Canceled, $"Job '{Name}' cancelled");
+                FinishLocked(JobStatus.Canceled, null);
+            }
+        })
+        { IsBackground = true, Name = $"{Id} cancel" }.Start();
+        return true;
+    }
+
+    public async Task<string> TriggerSavepoint(string directory)
+    {
+        if (Status != JobStatus.Running) throw new ClusterRequestException($"Job {Id} is {Status}; a savepoint needs a running job.", 409);
+        try
+        {
+            return await Checkpoints.TriggerSavepoint(directory).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ClusterRequestException(e.Message, 409);
+        }
+    }
+
+    /// <summary>Stop with savepoint: the savepoint completes (sinks commit on its notification), then the subtasks terminate and the job finishes.</summary>
+    public async Task<string> StopWithSavepoint(string directory)
+    {
+        var location = await TriggerSavepoint(directory).ConfigureAwait(false);
+        ClusterAttempt? attempt;
+        lock (_lock)
+        {
+            _stopRequested = true;
+            attempt = _attempt;
+        }
+        // Termination is mail posted after the completion notice, so every subtask commits before it stops.
+        if (attempt is not null) SendToAttempt(attempt, ControlType.TerminateAttempt, new SimpleMessage(attempt.AttemptId).Encode());
+        return location;
+    }
+
+    private void FinishLocked(JobStatus status, string? failure)
+    {
+        if (IsTerminal) return;
+        Status = status;
+        EndTime = DateTimeOffset.UtcNow;
+        if (failure is not null) _failure = failure;
+        if (_attempt is { } a) Account(a);
+        Checkpoints.Detach($"the job ended ({status})");
+        Checkpoints.Dispose();
+        var ended = new SimpleMessage(Id).Encode();
+        foreach (var w in _everUsed) w.Send(ControlType.JobEnded, ended);
+        var onEnded = Interlocked.Exchange(ref _onEnded, null);
+        onEnded?.Invoke();
+    }
+
+    private static long RecordsIn(ClusterAttempt a) => a.Subtasks.Where(s => s.IsSource).Sum(s => s.LastMetrics?.RecordsIn ?? 0);
+    private static long RecordsOut(ClusterAttempt a) => a.Subtasks.Where(s => s.IsSink).Sum(s => s.LastMetrics?.RecordsOut ?? 0);
+
+    /// <summary>Adds an ended attempt's counters to the job's totals, once.</summary>
+    private void Account(ClusterAttempt a)
+    {
+        if (Interlocked.Exchange(ref a.Accounted, 1) != 0) return;
+        Interlocked.Add(ref _recordsInPrevious, RecordsIn(a));
+        Interlocked.Add(ref _recordsOutPrevious, RecordsOut(a));
+    }
+
+    public long TotalRecordsIn => Interlocked.Read(ref _recordsInPrevious) + (_attempt is { Accounted: 0 } a ? RecordsIn(a) : 0);
+    public long TotalRecordsOut => Interlocked.Read(ref _recordsOutPrevious) + (_attempt is { Accounted: 0 } a ? RecordsOut(a) : 0);
+
+    public JobSummary Summary() => new(Id, Name, Status.ToString(), StartTime, ((EndTime ?? DateTimeOffset.UtcNow) - StartTime).TotalSeconds,
+        Definition.RequiredSlots, _restarts, Checkpoints.Completed, TotalRecordsIn, TotalRecordsOut);
+
+    public JobDetail Detail()
+    {
+        var attempt = _attempt;
+        var vertices = Definition.Graph.Vertices.Select(v => new VertexInfo(v.Id, v.Name, v.Parallelism,
+            Enumerable.Range(0, v.Parallelism).Select(i =>
+            {
+                var s = attempt?.Find(v.Id, i);
+                var m = s?.LastMetrics;
+                double busy = 0, backpressured = 0;
+                if (s?.PreviousMetrics is { } p && m is { } c && s.LastMetricsAt > s.PreviousMetricsAt)
+                {
+                    var elapsed = s.LastMetricsAt - s.PreviousMetricsAt;
+                    backpressured = Math.Clamp((c.BackpressuredMs - p.BackpressuredMs) * 1000.0 / elapsed, 0, 1000);
+                    var idle = Math.Clamp((c.IdleMs - p.IdleMs) * 1000.0 / elapsed, 0, 1000);
+                    busy = Math.Clamp(1000 - idle - backpressured, 0, 1000);
+                }
+                return new SubtaskInfo(i, (s?.State ?? TaskState.Created).ToString(), s?.Worker.Id, m?.RecordsIn ?? 0, m?.RecordsOut ?? 0, m?.Backlog ?? 0, busy, backpressured);
+            }).ToList())).ToList();
+        return new JobDetail(Summary(), Artifact.Id, EntryClass, Request.Args ?? [], vertices, _failure);
+    }
+
+    public IReadOnlyList<CheckpointInfo> CheckpointHistory()
+    {
+        lock (_checkpoints) return _checkpoints.ToList();
+    }
+
+    public IReadOnlyList<ExceptionInfo> Exceptions()
+    {
+        lock (_exceptions) return _exceptions.ToList();
+    }
+
+    public void Dispose() => Cancel();
+}
