@@ -350,34 +350,34 @@ internal sealed class DataPlane : IDisposable
             switch (messageType)
             {
                 case DataPlaneProtocol.MessageData:
-                {
-                    var sequence = reader.Int64();
-                    var length = reader.Int32();
-                    var bytes = reader.Bytes(length);
-                    var data = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
-                    bytes.CopyTo(data);
-                    _inputs.Deliver(link.PeerId, key, new NetworkBuffer(BufferKind.Data, sequence, data, length, 0, 1));
-                    break;
-                }
+                    {
+                        var sequence = reader.Int64();
+                        var length = reader.Int32();
+                        var bytes = reader.Bytes(length);
+                        var data = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+                        bytes.CopyTo(data);
+                        _inputs.Deliver(link.PeerId, key, new NetworkBuffer(BufferKind.Data, sequence, data, length, 0, 1));
+                        break;
+                    }
                 case DataPlaneProtocol.MessageBarrier:
                 case DataPlaneProtocol.MessageEndOfData:
-                {
-                    var sequence = reader.Int64();
-                    var value = reader.Int64();
-                    var kind = messageType == DataPlaneProtocol.MessageBarrier ? BufferKind.Barrier : BufferKind.EndOfData;
-                    _inputs.Deliver(link.PeerId, key, new NetworkBuffer(kind, sequence, null, 0, value, 1));
-                    break;
-                }
+                    {
+                        var sequence = reader.Int64();
+                        var value = reader.Int64();
+                        var kind = messageType == DataPlaneProtocol.MessageBarrier ? BufferKind.Barrier : BufferKind.EndOfData;
+                        _inputs.Deliver(link.PeerId, key, new NetworkBuffer(kind, sequence, null, 0, value, 1));
+                        break;
+                    }
                 case DataPlaneProtocol.MessageCredit:
-                {
-                    var count = reader.Int32();
-                    if (count <= 0) throw new InvalidDataException($"Credit of {count} from worker {link.PeerId}.");
-                    RemoteOutputChannel? output;
-                    lock (_outputs) _outputs.TryGetValue(key, out output);
-                    // Unknown: the attempt was released here; the consumer has not heard yet.
-                    if (output is not null && output.ConsumerWorkerId == link.PeerId) output.OnCredit(count);
-                    break;
-                }
+                    {
+                        var count = reader.Int32();
+                        if (count <= 0) throw new InvalidDataException($"Credit of {count} from worker {link.PeerId}.");
+                        RemoteOutputChannel? output;
+                        lock (_outputs) _outputs.TryGetValue(key, out output);
+                        // Unknown: the attempt was released here; the consumer has not heard yet.
+                        if (output is not null && output.ConsumerWorkerId == link.PeerId) output.OnCredit(count);
+                        break;
+                    }
                 default:
                     throw new InvalidDataException($"Unknown data-plane message type {messageType} from worker {link.PeerId}.");
             }

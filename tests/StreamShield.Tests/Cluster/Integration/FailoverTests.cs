@@ -1,0 +1,59 @@
+using StreamShield.Cluster.Model;
+using StreamShield.Examples;
+using StreamShield.Sinks;
+
+namespace StreamShield.Tests.Cluster.Integration;
+
+/// <summary>
+/// A job on real worker processes survives `kill -9` of one worker and a hang (SIGSTOP) of another, and its
+/// transactional output equals the fault-free output exactly.
+/// </summary>
+[Collection(nameof(ClusterProcessesCollection))]
+public sealed class FailoverTests
+{
+    [Fact]
+    public void Job_survives_a_killed_and_a_hung_worker_with_exact_output()
+    {
+        using var cluster = new LocalClusterProcesses("failover", workers: 3, slots: 2);
+        var output = Path.Combine(cluster.Directory, "out");
+        const long events = 3_000_000;
+        const int users = 500;
+        var job = cluster.Submit(typeof(WindowedCountsJob), ["--events", $"{events}", "--users", $"{users}", "--rate", "250000", "--output", output], parallelism: 2, checkpointIntervalMs: 300);
+
+        // Let the job checkpoint, then kill -9 a worker running a source.
+        cluster.WaitUntil(() => cluster.Job(job).Summary.CheckpointsCompleted >= 2, TimeSpan.FromSeconds(60), "two completed checkpoints");
+        var first = cluster.Job(job).Vertices[0].Subtasks[0].WorkerId!;
+        LocalClusterProcesses.Signal(LocalClusterProcesses.PidOf(first), "KILL");
+
+        // After the restart, hang another worker of the new attempt: only heartbeats can tell.
+        cluster.WaitUntil(() =>
+        {
+            var d = cluster.Job(job);
+            return d.Summary.Restarts >= 1 && d.Summary.Status == "Running" && d.Vertices.SelectMany(v => v.Subtasks).All(s => s.State == "Running" && s.WorkerId != first);
+        }, TimeSpan.FromSeconds(60), "the job to run again after the kill");
+        var checkpointsAfterKill = cluster.Job(job).Summary.CheckpointsCompleted;
+        cluster.WaitUntil(() => cluster.Job(job).Summary.CheckpointsCompleted > checkpointsAfterKill, TimeSpan.FromSeconds(60), "a checkpoint after the restart");
+        var second = cluster.Job(job).Vertices[0].Subtasks.Select(s => s.WorkerId!).First(w => w != first);
+        LocalClusterProcesses.Signal(LocalClusterProcesses.PidOf(second), "STOP");
+
+        cluster.WaitUntil(() => cluster.Job(job).Summary.Status is "Finished" or "Failed", TimeSpan.FromSeconds(120), "the job to finish");
+        var detail = cluster.Job(job);
+        var timeline = cluster.Timeline(job);
+        var story = string.Join("\n", timeline.Select(e => $"{e.Time:HH:mm:ss.fff} {e.Kind} {e.Message}"));
+        Assert.True(detail.Summary.Status == "Finished", $"status {detail.Summary.Status}, failure {detail.Failure}\n{story}\n{cluster.Logs()}");
+        Assert.True(detail.Summary.Restarts >= 2, $"expected two failovers, got {detail.Summary.Restarts}\n{story}");
+        Assert.Contains(timeline, e => e.Kind == "TaskFailed" && e.Message.Contains(first) && e.Message.Contains("connection"));
+        Assert.Contains(timeline, e => e.Kind == "TaskFailed" && e.Message.Contains(second) && e.Message.Contains("no heartbeat"));
+
+        var expected = WindowedCountsJob.Expected(events, users).Select(c => c.ToString()).ToList();
+        var committed = FileSink<string>.ReadCommittedLines(output);
+        var missing = expected.Except(committed).Count();
+        var duplicated = committed.Count - committed.Distinct().Count();
+        var unexpected = committed.Distinct().Except(expected).Count();
+        Assert.True(missing == 0 && duplicated == 0 && unexpected == 0 && committed.Count == expected.Count,
+            $"committed {committed.Count} of {expected.Count}: {missing} missing, {duplicated} duplicated, {unexpected} unexpected\n{story}");
+
+        var exceptions = cluster.Exceptions(job);
+        Assert.Equal(2, exceptions.Count(e => e.WorkerId == first || e.WorkerId == second));
+    }
+}
