@@ -20,15 +20,15 @@ internal sealed class SinkOperator<T, TTxn>(ISink<T, TTxn> sink) : OneInputStrea
     public override void InitializeState(bool isRestored)
     {
         _state = Context.GetListState("sink-pending-transactions", new PendingTransactionSerializer<TTxn>(sink.TransactionSerializer), union: true);
-        // Union state gives every subtask all pending transactions; subtask 0 alone recommits them (commits are idempotent anyway).
+        // Union state gives every subtask all pending transactions of the restored checkpoint. Each restored subtask
+        // recommits them all (commits are idempotent): under region failover only some subtasks restore, and the
+        // transactions of a restarted subtask must not depend on subtask 0 restarting too.
         var restored = isRestored ? _state.Get().ToList() : new List<PendingTransaction<TTxn>>();
-        if (Context.SubtaskIndex == 0)
-        {
-            sink.RecoverAndCleanup(restored.Select(p => p.Transaction).ToList(), Context.AttemptId);
-            foreach (var p in restored) sink.Commit(p.Transaction);
-        }
+        var context = new SinkWriterContext(Context.SubtaskIndex, Context.Parallelism, Context.AttemptNumber, Context.AttemptId);
+        sink.RecoverAndCleanup(restored.Select(p => p.Transaction).ToList(), context);
+        foreach (var p in restored) sink.Commit(p.Transaction);
         _state.Clear();
-        _writer = sink.CreateWriter(new SinkWriterContext(Context.SubtaskIndex, Context.Parallelism, Context.AttemptNumber, Context.AttemptId));
+        _writer = sink.CreateWriter(context);
     }
 
     public override void ProcessElement(T value, long timestamp)

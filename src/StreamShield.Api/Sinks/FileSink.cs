@@ -42,16 +42,21 @@ public sealed class FileSink<T>(string directory, Func<T, string>? format = null
     }
 
     /// <inheritdoc />
-    public void RecoverAndCleanup(IReadOnlyList<FilePart> pendingTransactions, string attemptId)
+    public void RecoverAndCleanup(IReadOnlyList<FilePart> pendingTransactions, SinkWriterContext context)
     {
         if (!System.IO.Directory.Exists(Directory)) return;
         var keep = pendingTransactions.Select(p => p.InProgressName).ToHashSet(StringComparer.Ordinal);
         foreach (var file in System.IO.Directory.GetFiles(Directory, ".part-*.inprogress"))
         {
             var name = Path.GetFileName(file);
-            // In-progress files of earlier attempts or runs that no restored checkpoint references were never
-            // committed: abort them. Files of this attempt (other subtasks may already be writing) stay.
-            if (!keep.Contains(name) && !name.Contains($"-{attemptId}-", StringComparison.Ordinal)) File.Delete(file);
+            // In-progress files (".part-{subtask}-{attempt}-{n}.inprogress") of this subtask's earlier attempts or
+            // runs that no restored checkpoint references were never committed: abort them. Other subtasks' files
+            // belong to them (under region failover they may be writing right now); subtask 0 also aborts those
+            // of subtask indexes a rescale removed.
+            var dash = name.IndexOf('-', 6);
+            if (dash < 0 || !int.TryParse(name.AsSpan(6, dash - 6), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var subtask)) continue;
+            var mine = subtask == context.SubtaskIndex || (context.SubtaskIndex == 0 && subtask >= context.Parallelism);
+            if (mine && !keep.Contains(name) && !name.Contains($"-{context.AttemptId}-", StringComparison.Ordinal)) File.Delete(file);
         }
     }
 

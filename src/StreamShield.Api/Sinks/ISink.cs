@@ -25,10 +25,12 @@ public interface ISink<T, TTransaction>
     void Commit(TTransaction transaction);
 
     /// <summary>
-    /// Called once per job attempt before writers start, with the handles to be recommitted, to clean up leftovers of
-    /// failed attempts and earlier runs. <paramref name="attemptId"/> is unique to this attempt (see <see cref="SinkWriterContext.AttemptId"/>).
+    /// Called by every subtask before its writer starts, with the handles of the restored checkpoint (they are
+    /// recommitted next), to clean up what earlier attempts of this subtask left behind. Under region failover other
+    /// subtasks of the job may be running another attempt meanwhile: touch only this subtask's leftovers (and, in
+    /// subtask 0, those of subtask indexes beyond <see cref="SinkWriterContext.Parallelism"/> after a rescale).
     /// </summary>
-    void RecoverAndCleanup(IReadOnlyList<TTransaction> pendingTransactions, string attemptId) { }
+    void RecoverAndCleanup(IReadOnlyList<TTransaction> pendingTransactions, SinkWriterContext context) { }
 }
 
 /// <summary>

@@ -18,20 +18,30 @@ internal static class SubmitCommand
         var parallelism = new Option<int?>("--parallelism", "-p") { Description = "Default parallelism of the job's operators." };
         var savepoint = new Option<string?>("--from-savepoint") { Description = "Restore from this savepoint or checkpoint directory (a path the coordinator can read)." };
         var entryClass = new Option<string?>("--entry-class") { Description = "Full name of the job class to run, if the assembly holds several (default: the example's class or the assembly's only job)." };
+        var interval = new Option<string?>("--checkpoint-interval") { Description = "Checkpoint every this long, e.g. 1s or 500ms, unless the job's code enables checkpointing itself (default: only the final checkpoint of a bounded job)." };
+        var config = new Option<string[]>("--config", "-D") { Description = "A job configuration entry KEY=VALUE (repeatable), e.g. -D failover.strategy=region.", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"jobId\": ...} instead of the job id." };
         var client = new ClusterClientOptions();
-        var command = new Command("submit", "Submit a job to a running cluster and print its id.") { job, parallelism, savepoint, entryClass, json };
+        var command = new Command("submit", "Submit a job to a running cluster and print its id.") { job, parallelism, interval, config, savepoint, entryClass, json };
         client.AddTo(command);
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(r =>
         {
             using var rest = client.CreateClient(r);
-            return Submit(rest, r.GetValue(job)!, r.GetValue(parallelism), r.GetValue(savepoint), r.GetValue(entryClass), r.GetValue(json), r.UnmatchedTokens);
+            var every = r.GetValue(interval) is { } text ? Duration.Parse(text) : (TimeSpan?)null;
+            var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var entry in r.GetValue(config) ?? [])
+            {
+                var eq = entry.IndexOf('=');
+                if (eq <= 0) throw new ArgumentException($"-D '{entry}' must be KEY=VALUE, e.g. -D failover.strategy=region.");
+                entries[entry[..eq].Trim()] = entry[(eq + 1)..].Trim();
+            }
+            return Submit(rest, r.GetValue(job)!, r.GetValue(parallelism), every, entries, r.GetValue(savepoint), r.GetValue(entryClass), r.GetValue(json), r.UnmatchedTokens);
         });
         return command;
     }
 
-    private static int Submit(StreamShield.Cluster.Rest.RestClient rest, string jobName, int? parallelism, string? fromSavepoint, string? entryClass,
+    private static int Submit(StreamShield.Cluster.Rest.RestClient rest, string jobName, int? parallelism, TimeSpan? checkpointInterval, Dictionary<string, string> configuration, string? fromSavepoint, string? entryClass,
         bool json, IReadOnlyList<string> jobArgs)
     {
         if (parallelism is <= 0) throw new ArgumentException($"--parallelism must be positive, not {parallelism}.");
@@ -39,7 +49,7 @@ internal static class SubmitCommand
         using var packed = JobPackager.Pack(assemblyPath, entryClass ?? exampleClass);
         var artifact = rest.UploadArtifactAsync(packed.ZipPath).GetAwaiter().GetResult();
         var request = new SubmitRequest(artifact.Id, packed.EntryClass ?? entryClass ?? exampleClass, [.. jobArgs], parallelism,
-            fromSavepoint is null ? null : Path.GetFullPath(fromSavepoint));
+            fromSavepoint is null ? null : Path.GetFullPath(fromSavepoint), checkpointInterval is { } i ? (long)i.TotalMilliseconds : null, configuration.Count == 0 ? null : configuration);
         var response = rest.SubmitAsync(request).GetAwaiter().GetResult();
         Console.WriteLine(json ? JsonSerializer.Serialize(response, ClusterClientOptions.Json) : response.JobId);
         return 0;

@@ -111,7 +111,7 @@ internal readonly record struct PeerAddress(string WorkerId, string Host, int Po
 /// </summary>
 internal sealed record DeployMessage(
     string JobId, string AttemptId, int Attempt, string ArtifactId, string EntryClass, IReadOnlyList<string> Args, int? Parallelism,
-    long? CheckpointIntervalMs, string CheckpointRoot, string? RestoreLocation, string GraphFingerprint,
+    long? CheckpointIntervalMs, IReadOnlyDictionary<string, string> Configuration, string CheckpointRoot, string? RestoreLocation, string GraphFingerprint,
     IReadOnlyList<SubtaskAssignment> Assignments, IReadOnlyList<PeerAddress> Peers)
 {
     public byte[] Encode() => ControlMessages.Encode(o =>
@@ -124,6 +124,12 @@ internal sealed record DeployMessage(
         ControlMessages.WriteStrings(o, Args);
         o.WriteInt32(Parallelism ?? -1);
         o.WriteInt64(CheckpointIntervalMs ?? -1);
+        o.WriteInt32(Configuration.Count);
+        foreach (var (k, v) in Configuration.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            o.WriteString(k);
+            o.WriteString(v);
+        }
         o.WriteString(CheckpointRoot);
         o.WriteString(RestoreLocation);
         o.WriteString(GraphFingerprint);
@@ -153,6 +159,8 @@ internal sealed record DeployMessage(
         var args = ControlMessages.ReadStrings(i);
         var p = i.ReadInt32();
         var interval = i.ReadInt64();
+        var configuration = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int n = ControlMessages.Count(i), k = 0; k < n; k++) configuration[i.ReadString() ?? ""] = i.ReadString() ?? "";
         var root = i.ReadString() ?? "";
         var restore = i.ReadString();
         var fingerprint = i.ReadString() ?? "";
@@ -161,7 +169,7 @@ internal sealed record DeployMessage(
         var peers = new List<PeerAddress>();
         for (int n = ControlMessages.Count(i), k = 0; k < n; k++) peers.Add(new PeerAddress(i.ReadString() ?? "", i.ReadString() ?? "", i.ReadInt32()));
         ControlMessages.EnsureEnd(i, ControlType.Deploy);
-        return new DeployMessage(jobId, attemptId, attempt, artifact, entry, args, p < 0 ? null : p, interval < 0 ? null : interval, root, restore, fingerprint, assignments, peers);
+        return new DeployMessage(jobId, attemptId, attempt, artifact, entry, args, p < 0 ? null : p, interval < 0 ? null : interval, configuration, root, restore, fingerprint, assignments, peers);
     }
 }
 

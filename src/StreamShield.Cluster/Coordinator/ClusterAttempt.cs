@@ -3,8 +3,9 @@ using StreamShield.Runtime.Tasks;
 namespace StreamShield.Cluster.Coordinator;
 
 /// <summary>
-/// One deployment of a job's execution graph onto worker slots: where each subtask runs, their reported states,
-/// and which workers still hold resources of it. Reports for an attempt that is over are ignored.
+/// One deployment of a group of a job's subtasks onto worker slots (the whole graph under full restart, one
+/// pipelined region under region failover): where each subtask runs, their reported states, and which workers
+/// still hold resources of it. Reports for an attempt that is over are ignored.
 /// </summary>
 internal sealed class ClusterAttempt
 {
@@ -13,20 +14,25 @@ internal sealed class ClusterAttempt
     private readonly Dictionary<WorkerSession, int> _slots;
     private readonly object _lock = new();
 
-    public ClusterAttempt(int attempt, IReadOnlyList<WorkerSession> slotOwners, Runtime.Graph.ExecutionGraph execution)
+    /// <param name="attempt">The job's attempt number (increases with every deployment).</param>
+    /// <param name="group">The subtasks deployed together.</param>
+    /// <param name="slotOwners">The worker of each slot-sharing group (by subtask index) the group uses.</param>
+    public ClusterAttempt(int attempt, IReadOnlyList<Runtime.Graph.ExecutionVertex> group, IReadOnlyDictionary<int, WorkerSession> slotOwners)
     {
         Attempt = attempt;
-        foreach (var ev in execution.Vertices)
+        Group = group;
+        foreach (var ev in group)
         {
             var worker = slotOwners[ev.Subtask];
             _subtasks[ev.Id] = new RemoteSubtask(this, ev.Id, ev.Name, ev.Vertex.IsSource, ev.Vertex.Outputs.Count == 0, worker);
         }
-        _slots = slotOwners.GroupBy(w => w).ToDictionary(g => g.Key, g => g.Count());
+        _slots = slotOwners.Values.GroupBy(w => w).ToDictionary(g => g.Key, g => g.Count());
         _holding = _slots.Keys.ToHashSet();
         foreach (var (w, n) in _slots) w.UseSlots(n);
     }
 
     public int Attempt { get; }
+    public IReadOnlyList<Runtime.Graph.ExecutionVertex> Group { get; }
 
     /// <summary>Unique across attempts and runs: names of sink files and transactions derive from it.</summary>
     public string AttemptId { get; } = $"{Guid.NewGuid():N}"[..10];

@@ -181,7 +181,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
     private ClusterJob? JobOfAttempt(string attemptId)
     {
         foreach (var job in _jobs.Values)
-            if (job.CurrentAttempt?.AttemptId == attemptId) return job;
+            if (job.Owns(attemptId)) return job;
         return null;
     }
 
@@ -262,7 +262,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
             JobDefinition definition;
             try
             {
-                definition = JobDefinition.Build(entry, request.Args ?? [], request.Parallelism, request.CheckpointIntervalMs, Path.Combine(_checkpointRoot, jobId));
+                definition = JobDefinition.Build(entry, request.Args ?? [], request.Parallelism, request.CheckpointIntervalMs, request.Configuration, Path.Combine(_checkpointRoot, jobId));
             }
             catch (JobBuildException e)
             {
@@ -341,8 +341,8 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
         Metric("streamshield_subtask_backlog_buffers", "gauge", "Buffers a subtask sent and its consumers have not read yet.");
         foreach (var j in jobs)
         {
-            if (j.IsTerminal || j.CurrentAttempt is not { } a) continue;
-            foreach (var s in a.Subtasks)
+            if (j.IsTerminal) continue;
+            foreach (var s in j.Live().SelectMany(a => a.Subtasks))
                 sb.Append($"streamshield_subtask_backlog_buffers{{job=\"{j.Id}\",vertex=\"{s.Id.VertexId}\",subtask=\"{s.Id.Subtask}\",worker=\"{Label(s.Worker.Id)}\"}} {s.LastMetrics?.Backlog ?? 0}\n");
         }
         return sb.ToString();

@@ -11,8 +11,10 @@ namespace StreamShield.Cluster.Coordinator;
 /// <summary>
 /// One job on the cluster, the coordinator's counterpart of the embedded job master: deploys attempts onto worker
 /// slots, coordinates checkpoints through the same <see cref="CheckpointCoordinator"/>, and on a failure (a subtask
-/// failed, a worker died or hung) cancels the attempt everywhere, asks the restart strategy, and redeploys on the
-/// live workers from the latest completed checkpoint (full restart). A bounded job ends after its final checkpoint.
+/// failed, a worker died or hung) cancels the failed attempt everywhere, asks the restart strategy, and redeploys it
+/// on the live workers from the latest completed checkpoint. Under full restart one attempt holds every subtask;
+/// under region failover (`failover.strategy = region`) each pipelined region is its own attempt, so a failure
+/// restarts only the regions it touched while the others keep running. A bounded job ends after its final checkpoint.
 /// </summary>
 internal sealed class ClusterJob : IDisposable
 {
@@ -26,8 +28,9 @@ internal sealed class ClusterJob : IDisposable
     private readonly Dictionary<long, DateTimeOffset> _triggered = new();
     private readonly HashSet<WorkerSession> _everUsed = new();
     private readonly string? _initialRestore;
-    private ClusterAttempt? _attempt;
-    private string? _restoreLocation;
+    private readonly List<ClusterAttempt> _live = new();
+    private readonly List<(IReadOnlyList<Runtime.Graph.ExecutionVertex> Group, string? Restore)> _pending = new();
+    private readonly List<ClusterAttempt> _released = new();
     private int _nextAttempt;
     private int _restarts;
     private long _recordsInPrevious;
@@ -56,14 +59,17 @@ internal sealed class ClusterJob : IDisposable
         {
             var loaded = CheckpointLoader.LoadLatest(savepoint, w => Timeline.Add(JobEventKind.CheckpointSkipped, w))
                 ?? throw new ClusterRequestException($"Cannot restore: no complete checkpoint found under '{savepoint}'.");
-            _initialRestore = _restoreLocation = loaded.Location;
+            _initialRestore = loaded.Location;
         }
+        RegionFailover = env.Configuration.TryGetValue(JobSettings.FailoverKey, out var strategy) && strategy == "region";
+        var groups = RegionFailover ? definition.Execution.PipelinedRegions : [definition.Execution.Vertices];
+        foreach (var g in groups) _pending.Add((g, _initialRestore));
         var existing = Storage.ListCheckpoints().Select(d => long.TryParse(Path.GetFileName(d)[4..], out var n) ? n : 0).DefaultIfEmpty(0).Max();
         _backoff = (env.RestartStrategy ?? (env.Checkpointing.Interval is null ? RestartStrategy.None() : RestartStrategy.FixedDelay(int.MaxValue, TimeSpan.FromMilliseconds(100)))).CreateBackoff();
         Checkpoints = new CheckpointCoordinator(env.Checkpointing, Storage, Timeline, Name, TimeProvider.System, existing + 1, e => FailCurrent(null, e.Message));
         Checkpoints.Triggering = OnCheckpointTriggering;
         Checkpoints.Ended = OnCheckpointEnded;
-        Checkpoints.FinalCheckpointDone += () => { if (_attempt is { } a) SendToAttempt(a, ControlType.TerminateAttempt, new SimpleMessage(a.AttemptId).Encode()); };
+        Checkpoints.FinalCheckpointDone += () => { foreach (var a in Live()) SendToAttempt(a, ControlType.TerminateAttempt, new SimpleMessage(a.AttemptId).Encode()); };
         StartTime = DateTimeOffset.UtcNow;
     }
 
@@ -80,17 +86,39 @@ internal sealed class ClusterJob : IDisposable
     public DateTimeOffset StartTime { get; }
     public DateTimeOffset? EndTime { get; private set; }
     public JobStatus Status { get; private set; } = JobStatus.Created;
-    public ClusterAttempt? CurrentAttempt => _attempt;
+    public bool RegionFailover { get; }
+
+    /// <summary>The attempts currently deployed (one, or one per region under region failover).</summary>
+    public IReadOnlyList<ClusterAttempt> Live()
+    {
+        lock (_lock) return _live.ToList();
+    }
+
+    /// <summary>The live attempt with this id, if any.</summary>
+    public ClusterAttempt? LiveAttempt(string attemptId)
+    {
+        lock (_lock) return _live.FirstOrDefault(a => a.AttemptId == attemptId);
+    }
+
+    private RemoteSubtask? FindSubtask(int vertexId, int subtask)
+    {
+        lock (_lock)
+            foreach (var a in _live)
+                if (a.Find(vertexId, subtask) is { } s) return s;
+        return null;
+    }
     public bool IsTerminal => Status is JobStatus.Finished or JobStatus.Failed or JobStatus.Canceled;
     public int Restarts => _restarts;
 
-    /// <summary>Deploys the next attempt if the job waits for slots and enough are free; called by the coordinator's scheduler loop.</summary>
+    /// <summary>Deploys the waiting groups if enough slots are free; called by the coordinator's scheduler loop.</summary>
     public void TryDeploy(IReadOnlyCollection<WorkerSession> workers, TimeSpan slotTimeout)
     {
         lock (_lock)
         {
-            if (_attempt is not null || IsTerminal || _cancelRequested) return;
-            var required = Definition.RequiredSlots;
+            if (_pending.Count == 0 || IsTerminal || _cancelRequested) return;
+            // Slot sharing: a group needs one slot per distinct subtask index it contains.
+            var indexes = _pending.Select(p => p.Group.Select(v => v.Subtask).Distinct().Order().ToList()).ToList();
+            var required = indexes.Sum(i => i.Count);
             var placement = SlotScheduler.Place(required, workers);
             if (placement is null)
             {
@@ -106,31 +134,40 @@ internal sealed class ClusterJob : IDisposable
                 return;
             }
             _waitingSince = -1;
-            var attempt = new ClusterAttempt(_nextAttempt++, placement, Definition.Execution);
-            _attempt = attempt;
-            foreach (var w in attempt.Workers) _everUsed.Add(w);
+            var next = 0;
+            for (var k = 0; k < _pending.Count; k++)
+            {
+                var (group, restore) = _pending[k];
+                var slots = indexes[k].ToDictionary(i => i, _ => placement[next++]);
+                var attempt = new ClusterAttempt(_nextAttempt++, group, slots);
+                _live.Add(attempt);
+                foreach (var w in attempt.Workers) _everUsed.Add(w);
+                if (restore is not null) Timeline.Add(JobEventKind.Restored, $"Attempt {attempt.Attempt} restores from '{restore}'");
+                Timeline.Add(JobEventKind.Started, $"Attempt {attempt.Attempt} deployed on {string.Join(", ", attempt.Workers.Select(w => w.Id))}: {attempt.Subtasks.Count} subtasks");
+                var deploy = new DeployMessage(Id, attempt.AttemptId, attempt.Attempt, Artifact.Id, EntryClass, Request.Args ?? [], Request.Parallelism, Request.CheckpointIntervalMs,
+                    Request.Configuration ?? new Dictionary<string, string>(),
+                    CheckpointRoot, restore, Definition.Fingerprint,
+                    attempt.Subtasks.Select(s => new SubtaskAssignment(s.Id.VertexId, s.Id.Subtask, s.Worker.Id)).ToList(),
+                    attempt.Workers.Select(w => new PeerAddress(w.Id, w.Host, w.DataPort)).ToList()).Encode();
+                foreach (var w in attempt.Workers) w.Send(ControlType.Deploy, deploy);
+            }
+            _pending.Clear();
             Status = JobStatus.Running;
-            if (_restoreLocation is not null)
-                Timeline.Add(JobEventKind.Restored, $"Attempt {attempt.Attempt} restores from '{_restoreLocation}'");
-            Timeline.Add(JobEventKind.Started, $"Attempt {attempt.Attempt} deployed on {string.Join(", ", attempt.Workers.Select(w => w.Id))}: {attempt.Subtasks.Count} subtasks");
-            Checkpoints.Attach(attempt.Subtasks.ToList());
-            var deploy = new DeployMessage(Id, attempt.AttemptId, attempt.Attempt, Artifact.Id, EntryClass, Request.Args ?? [], Request.Parallelism, Request.CheckpointIntervalMs,
-                CheckpointRoot, _restoreLocation, Definition.Fingerprint,
-                attempt.Subtasks.Select(s => new SubtaskAssignment(s.Id.VertexId, s.Id.Subtask, s.Worker.Id)).ToList(),
-                attempt.Workers.Select(w => new PeerAddress(w.Id, w.Host, w.DataPort)).ToList()).Encode();
-            foreach (var w in attempt.Workers) w.Send(ControlType.Deploy, deploy);
+            Checkpoints.Attach(_live.SelectMany(a => a.Subtasks).ToList());
         }
     }
 
     private void OnCheckpointTriggering(long id, string location)
     {
-        _triggered[id] = DateTimeOffset.UtcNow;
-        if (_attempt is { } a) SendToAttempt(a, ControlType.CheckpointLocation, new SimpleMessage(a.AttemptId, location, id).Encode());
+        lock (_triggered) _triggered[id] = DateTimeOffset.UtcNow;
+        // Called under the checkpoint coordinator's lock: read the live list without taking the job's lock.
+        foreach (var a in _live.ToArray()) SendToAttempt(a, ControlType.CheckpointLocation, new SimpleMessage(a.AttemptId, location, id).Encode());
     }
 
     private void OnCheckpointEnded(CheckpointOutcome o)
     {
-        var trigger = _triggered.Remove(o.Id, out var t) ? t : DateTimeOffset.UtcNow - o.Duration;
+        DateTimeOffset trigger;
+        lock (_triggered) trigger = _triggered.Remove(o.Id, out var t) ? t : DateTimeOffset.UtcNow - o.Duration;
         lock (_checkpoints)
         {
             _checkpoints.Add(new CheckpointInfo(o.Id, o.Succeeded ? "completed" : "failed", o.IsSavepoint, trigger, o.Duration.TotalMilliseconds, o.Size, o.Location, o.Failure));
@@ -145,28 +182,30 @@ internal sealed class ClusterJob : IDisposable
 
     public void OnTaskState(WorkerSession worker, TaskStateMessage m)
     {
-        var attempt = _attempt;
-        if (attempt is null || attempt.AttemptId != m.AttemptId || attempt.Over) return;
+        var attempt = LiveAttempt(m.AttemptId);
+        if (attempt is null || attempt.Over) return;
         var state = (TaskState)m.State;
         var subtask = attempt.Find(m.VertexId, m.Subtask);
         if (subtask is not null) subtask.State = state;
         switch (state)
         {
             case TaskState.Failed:
-                FailCurrent(subtask?.Name, m.Error ?? "failed", worker);
+                Fail(attempt, subtask?.Name, m.Error ?? "failed", worker);
                 break;
-            case TaskState.DataFinished when attempt.AllIn(TaskState.DataFinished, TaskState.Terminated):
+            case TaskState.DataFinished when AllLive(TaskState.DataFinished, TaskState.Terminated):
                 Checkpoints.TriggerFinal();
                 break;
-            case TaskState.Terminated when attempt.AllIn(TaskState.Terminated):
+            case TaskState.Terminated when AllLive(TaskState.Terminated):
+                List<ClusterAttempt> ended;
                 lock (_lock)
                 {
-                    if (attempt != _attempt || attempt.Over) return;
-                    attempt.Over = true;
+                    if (_live.Any(a => a.Over)) return;
+                    ended = _live.ToList();
+                    foreach (var a in ended) a.Over = true;
                 }
                 new Thread(() =>
                 {
-                    attempt.AllReleased.Wait(ReleaseTimeout);
+                    foreach (var a in ended) a.AllReleased.Wait(ReleaseTimeout);
                     lock (_lock)
                     {
                         if (_stopRequested || Checkpoints.FinalCheckpointCompleted)
@@ -181,24 +220,30 @@ internal sealed class ClusterJob : IDisposable
         }
     }
 
+    /// <summary>True when nothing waits for deployment and every live subtask is in one of <paramref name="states"/>.</summary>
+    private bool AllLive(params TaskState[] states)
+    {
+        lock (_lock) return _pending.Count == 0 && _live.All(a => a.AllIn(states));
+    }
+
     public void OnCheckpointAck(SubtaskCheckpointMessage m)
     {
-        var attempt = _attempt;
-        if (attempt is null || attempt.AttemptId != m.AttemptId || attempt.Over || attempt.Find(m.VertexId, m.Subtask) is not { } s) return;
+        var attempt = LiveAttempt(m.AttemptId);
+        if (attempt is null || attempt.Over || attempt.Find(m.VertexId, m.Subtask) is not { } s) return;
         Checkpoints.Acknowledge(s, m.CheckpointId, AckCodec.Decode(m.Payload ?? []));
     }
 
     public void OnCheckpointDecline(SubtaskCheckpointMessage m)
     {
-        var attempt = _attempt;
-        if (attempt is null || attempt.AttemptId != m.AttemptId || attempt.Over) return;
+        var attempt = LiveAttempt(m.AttemptId);
+        if (attempt is null || attempt.Over) return;
         Checkpoints.Decline(m.CheckpointId, new Exception(m.Text ?? "declined"));
     }
 
     public void OnHeartbeatMetrics(SubtaskMetrics m)
     {
-        var attempt = _attempt;
-        if (attempt is null || attempt.AttemptId != m.AttemptId || attempt.Find(m.VertexId, m.Subtask) is not { } s) return;
+        var attempt = LiveAttempt(m.AttemptId);
+        if (attempt is null || attempt.Find(m.VertexId, m.Subtask) is not { } s) return;
         s.PreviousMetrics = s.LastMetrics;
         s.PreviousMetricsAt = s.LastMetricsAt;
         s.LastMetrics = m;
@@ -208,35 +253,52 @@ internal sealed class ClusterJob : IDisposable
 
     public void OnAttemptReleased(WorkerSession worker, string attemptId)
     {
-        var attempt = _attempt;
-        if (attempt is not null && attempt.AttemptId == attemptId) attempt.Release(worker);
-        else lock (_lock) foreach (var a in _released) if (a.AttemptId == attemptId) a.Release(worker);
-    }
-
-    private readonly List<ClusterAttempt> _released = new();
-
-    /// <summary>A worker died or hung: if the current attempt runs on it, fail over.</summary>
-    public void OnWorkerLost(WorkerSession worker, string reason)
-    {
-        var attempt = _attempt;
-        lock (_lock) foreach (var a in _released) a.Release(worker);
-        if (attempt is null) return;
-        if (!attempt.Uses(worker)) return;
-        attempt.Release(worker);
-        FailCurrent(null, $"worker {worker.Id} (pid {worker.Pid}) lost: {reason}", worker);
-    }
-
-    private void FailCurrent(string? subtask, string error, WorkerSession? worker = null)
-    {
-        ClusterAttempt? attempt;
         lock (_lock)
         {
-            attempt = _attempt;
-            if (attempt is null || attempt.Over || IsTerminal) return;
+            foreach (var a in _live) if (a.AttemptId == attemptId) a.Release(worker);
+            foreach (var a in _released) if (a.AttemptId == attemptId) a.Release(worker);
+        }
+    }
+
+    /// <summary>True if <paramref name="attemptId"/> is one of this job's live or recently ended attempts.</summary>
+    public bool Owns(string attemptId)
+    {
+        lock (_lock) return _live.Any(a => a.AttemptId == attemptId) || _released.Any(a => a.AttemptId == attemptId);
+    }
+
+    /// <summary>A worker died or hung: every live attempt running on it fails over (the others keep running under region failover).</summary>
+    public void OnWorkerLost(WorkerSession worker, string reason)
+    {
+        List<ClusterAttempt> hit;
+        lock (_lock)
+        {
+            foreach (var a in _released) a.Release(worker);
+            hit = _live.Where(a => a.Uses(worker)).ToList();
+        }
+        foreach (var a in hit)
+        {
+            a.Release(worker);
+            Fail(a, null, $"worker {worker.Id} (pid {worker.Pid}) lost: {reason}", worker);
+        }
+    }
+
+    private void FailCurrent(string? subtask, string error)
+    {
+        // A job-wide failure (e.g. too many failed checkpoints): every live attempt restarts.
+        foreach (var a in Live()) Fail(a, subtask, error);
+    }
+
+    private void Fail(ClusterAttempt attempt, string? subtask, string error, WorkerSession? worker = null)
+    {
+        lock (_lock)
+        {
+            if (attempt.Over || IsTerminal || !_live.Remove(attempt)) return;
             attempt.Over = true;
             _released.Add(attempt);
+            if (_released.Count > 64) _released.RemoveAt(0);
             Status = JobStatus.Restarting;
-            Timeline.Add(JobEventKind.TaskFailed, subtask is null ? $"Attempt {attempt.Attempt} failed: {error}" : $"{subtask} failed: {error}");
+            var scope = RegionFailover ? $" (region of {attempt.Subtasks.Count} subtasks; other regions keep running)" : "";
+            Timeline.Add(JobEventKind.TaskFailed, (subtask is null ? $"Attempt {attempt.Attempt} failed: {error}" : $"{subtask} failed: {error}") + scope);
             _failure = error;
             lock (_exceptions)
             {
@@ -286,37 +348,38 @@ internal sealed class ClusterJob : IDisposable
         lock (_lock)
         {
             if (IsTerminal) return;
-            _restoreLocation = restore;
-            _attempt = null; // the scheduler loop deploys the next attempt as soon as slots are free
+            _pending.Add((failed.Group, restore)); // the scheduler loop deploys it as soon as slots are free
         }
         _cluster.Schedule();
     }
 
     public bool Cancel()
     {
-        ClusterAttempt? attempt;
+        List<ClusterAttempt> attempts;
         lock (_lock)
         {
             if (IsTerminal || _cancelRequested) return false;
             _cancelRequested = true;
-            attempt = _attempt;
-            if (attempt is null || attempt.Over)
+            attempts = _live.ToList();
+            _live.Clear();
+            _pending.Clear();
+            foreach (var a in attempts)
             {
-                if (attempt is null)
-                {
-                    Timeline.Add(JobEventKind.Canceled, $"Job '{Name}' cancelled");
-                    FinishLocked(JobStatus.Canceled, null);
-                }
-                return true; // a restart in progress sees the request and ends the job
+                a.Over = true;
+                _released.Add(a);
             }
-            attempt.Over = true;
-            _released.Add(attempt);
+            if (attempts.Count == 0 && Status != JobStatus.Restarting)
+            {
+                Timeline.Add(JobEventKind.Canceled, $"Job '{Name}' cancelled");
+                FinishLocked(JobStatus.Canceled, null);
+                return true;
+            }
         }
         Checkpoints.Detach("job cancelled");
-        SendToAttempt(attempt, ControlType.CancelAttempt, new SimpleMessage(attempt.AttemptId).Encode());
+        foreach (var a in attempts) SendToAttempt(a, ControlType.CancelAttempt, new SimpleMessage(a.AttemptId).Encode());
         new Thread(() =>
         {
-            attempt.AllReleased.Wait(ReleaseTimeout);
+            foreach (var a in attempts) a.AllReleased.Wait(ReleaseTimeout);
             lock (_lock)
             {
                 Timeline.Add(JobEventKind.Canceled, $"Job '{Name}' cancelled");
@@ -344,14 +407,9 @@ internal sealed class ClusterJob : IDisposable
     public async Task<string> StopWithSavepoint(string directory)
     {
         var location = await TriggerSavepoint(directory).ConfigureAwait(false);
-        ClusterAttempt? attempt;
-        lock (_lock)
-        {
-            _stopRequested = true;
-            attempt = _attempt;
-        }
+        lock (_lock) _stopRequested = true;
         // Termination is mail posted after the completion notice, so every subtask commits before it stops.
-        if (attempt is not null) SendToAttempt(attempt, ControlType.TerminateAttempt, new SimpleMessage(attempt.AttemptId).Encode());
+        foreach (var a in Live()) SendToAttempt(a, ControlType.TerminateAttempt, new SimpleMessage(a.AttemptId).Encode());
         return location;
     }
 
@@ -361,7 +419,7 @@ internal sealed class ClusterJob : IDisposable
         Status = status;
         EndTime = DateTimeOffset.UtcNow;
         if (failure is not null) _failure = failure;
-        if (_attempt is { } a) Account(a);
+        foreach (var a in _live) Account(a);
         Checkpoints.Detach($"the job ended ({status})");
         Checkpoints.Dispose();
         var ended = new SimpleMessage(Id).Encode();
@@ -381,19 +439,18 @@ internal sealed class ClusterJob : IDisposable
         Interlocked.Add(ref _recordsOutPrevious, RecordsOut(a));
     }
 
-    public long TotalRecordsIn => Interlocked.Read(ref _recordsInPrevious) + (_attempt is { Accounted: 0 } a ? RecordsIn(a) : 0);
-    public long TotalRecordsOut => Interlocked.Read(ref _recordsOutPrevious) + (_attempt is { Accounted: 0 } a ? RecordsOut(a) : 0);
+    public long TotalRecordsIn => Interlocked.Read(ref _recordsInPrevious) + Live().Where(a => a.Accounted == 0).Sum(RecordsIn);
+    public long TotalRecordsOut => Interlocked.Read(ref _recordsOutPrevious) + Live().Where(a => a.Accounted == 0).Sum(RecordsOut);
 
     public JobSummary Summary() => new(Id, Name, Status.ToString(), StartTime, ((EndTime ?? DateTimeOffset.UtcNow) - StartTime).TotalSeconds,
         Definition.RequiredSlots, _restarts, Checkpoints.Completed, TotalRecordsIn, TotalRecordsOut);
 
     public JobDetail Detail()
     {
-        var attempt = _attempt;
         var vertices = Definition.Graph.Vertices.Select(v => new VertexInfo(v.Id, v.Name, v.Parallelism,
             Enumerable.Range(0, v.Parallelism).Select(i =>
             {
-                var s = attempt?.Find(v.Id, i);
+                var s = FindSubtask(v.Id, i);
                 var m = s?.LastMetrics;
                 double busy = 0, backpressured = 0;
                 if (s?.PreviousMetrics is { } p && m is { } c && s.LastMetricsAt > s.PreviousMetricsAt)

@@ -25,11 +25,14 @@ internal sealed class JobDefinition
     public string Fingerprint { get; }
 
     /// <summary>Runs the entry point's Build and compiles the graph; a job that cannot build throws <see cref="JobBuildException"/>.</summary>
-    public static JobDefinition Build(IStreamJob job, IReadOnlyList<string> args, int? parallelism, long? checkpointIntervalMs, string checkpointRoot)
+    public static JobDefinition Build(IStreamJob job, IReadOnlyList<string> args, int? parallelism, long? checkpointIntervalMs,
+        IReadOnlyDictionary<string, string>? configuration, string checkpointRoot)
     {
         var env = StreamEnvironment.Create();
         if (parallelism is { } p) env.Parallelism = p;
         job.Build(env, args);
+        if (configuration is not null) foreach (var (k, v) in configuration) env.Configuration[k] = v;
+        _ = Runtime.Execution.JobSettings.From(env.Configuration, ""); // unknown keys and bad values fail the submission, not the deployment
         if (checkpointIntervalMs is { } ms && env.Checkpointing.Interval is null) env.EnableCheckpointing(TimeSpan.FromMilliseconds(ms));
         // The cluster owns where checkpoints go (one directory per job under the coordinator's checkpoint root).
         env.Checkpointing.Directory = checkpointRoot;

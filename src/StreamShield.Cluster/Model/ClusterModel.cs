@@ -33,8 +33,12 @@ public sealed record ExceptionInfo(DateTimeOffset Time, string? Subtask, string?
 /// <summary>Uploaded job artifact: POST /api/v1/artifacts answers this.</summary>
 public sealed record ArtifactInfo(string Id, long SizeBytes, IReadOnlyList<string> EntryClasses);
 
-/// <summary>Body of POST /api/v1/jobs. <c>CheckpointIntervalMs</c> enables periodic checkpoints if the job's code did not.</summary>
-public sealed record SubmitRequest(string ArtifactId, string? EntryClass = null, IReadOnlyList<string>? Args = null, int? Parallelism = null, string? FromSavepoint = null, long? CheckpointIntervalMs = null);
+/// <summary>
+/// Body of POST /api/v1/jobs. <c>CheckpointIntervalMs</c> enables periodic checkpoints if the job's code did not;
+/// <c>Configuration</c> entries are added to the job's configuration (e.g. <c>failover.strategy = region</c>).
+/// </summary>
+public sealed record SubmitRequest(string ArtifactId, string? EntryClass = null, IReadOnlyList<string>? Args = null, int? Parallelism = null, string? FromSavepoint = null,
+    long? CheckpointIntervalMs = null, IReadOnlyDictionary<string, string>? Configuration = null);
 
 /// <summary>Answer of POST /api/v1/jobs.</summary>
 public sealed record SubmitResponse(string JobId);

@@ -55,8 +55,10 @@ internal sealed class WorkerAttempt : ITaskOwner
 
         var execution = job.Execution;
         var placement = deploy.Assignments.ToDictionary(a => new SubtaskId(a.VertexId, a.Subtask), a => a.WorkerId);
-        string WorkerOf(Runtime.Graph.ExecutionVertex v) => placement.TryGetValue(v.Id, out var w) ? w
-            : throw new InvalidOperationException($"The deployment of attempt {deploy.AttemptId} does not place subtask {v.Name}.");
+        // An attempt may hold only some subtasks (one pipelined region under region failover): channels with
+        // neither end in it belong to other attempts; a channel with one end outside it cannot exist (regions are
+        // closed under channels), so that is an error.
+        string? WorkerOf(Runtime.Graph.ExecutionVertex v) => placement.GetValueOrDefault(v.Id);
         var local = execution.Vertices.Where(v => WorkerOf(v) == workerId).ToList();
         var signals = local.ToDictionary(v => v, _ => new TaskSignal());
         var inputs = new Dictionary<Runtime.Graph.ExecutionChannel, LocalChannel>();
@@ -67,6 +69,9 @@ internal sealed class WorkerAttempt : ITaskOwner
             var c = execution.Channels[index];
             var producer = WorkerOf(c.Producer);
             var consumer = WorkerOf(c.Consumer);
+            if (producer is null && consumer is null) continue;
+            if (producer is null || consumer is null)
+                throw new InvalidOperationException($"The deployment of attempt {deploy.AttemptId} places only one end of channel {c.Name}.");
             var key = new ChannelKey(deploy.AttemptId, index, c.Name);
             if (producer == workerId && consumer == workerId)
             {

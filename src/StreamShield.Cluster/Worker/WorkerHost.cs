@@ -263,7 +263,7 @@ internal sealed class WorkerJob : IDisposable
         _loaded = JobClassLoader.Load(artifactPath, extractRoot);
         try
         {
-            Definition = JobDefinition.Build(_loaded.Create(deploy.EntryClass), deploy.Args, deploy.Parallelism, deploy.CheckpointIntervalMs, deploy.CheckpointRoot);
+            Definition = JobDefinition.Build(_loaded.Create(deploy.EntryClass), deploy.Args, deploy.Parallelism, deploy.CheckpointIntervalMs, deploy.Configuration, deploy.CheckpointRoot);
         }
         catch
         {

@@ -123,11 +123,19 @@ internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMem
     public const string RetainedKey = "network.retained-output.memory-per-channel";
     public const string SpillKey = "network.retained-output.spill-per-channel";
 
+    /// <summary>
+    /// `full` (restart every subtask) or `region` (restart only the failed subtask's pipelined region). Region
+    /// failover applies on a cluster; embedded jobs always restart in full.
+    /// </summary>
+    public const string FailoverKey = "failover.strategy";
+
     public static JobSettings From(IDictionary<string, string> config, string spillDirectory)
     {
         foreach (var key in config.Keys)
-            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey or SpillKey))
-                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, {SpillKey}, fault.<point>.");
+            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey or SpillKey or FailoverKey))
+                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, {SpillKey}, {FailoverKey}, fault.<point>.");
+        if (config.TryGetValue(FailoverKey, out var failover) && failover is not ("full" or "region"))
+            throw new JobBuildException($"Configuration '{FailoverKey} = {failover}' must be 'full' or 'region'.");
         return new JobSettings(Int(config, CreditsKey, 8, 1), Int(config, RetainedKey, 4 * 1024 * 1024, 0), Long(config, SpillKey, 0), spillDirectory);
     }
 

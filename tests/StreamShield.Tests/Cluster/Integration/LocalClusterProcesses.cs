@@ -105,11 +105,11 @@ internal sealed class LocalClusterProcesses : IDisposable
     }
 
     /// <summary>Uploads the examples assembly with <paramref name="entryClass"/> and submits it.</summary>
-    public string Submit(Type entryClass, IReadOnlyList<string> args, int parallelism, long? checkpointIntervalMs)
+    public string Submit(Type entryClass, IReadOnlyList<string> args, int parallelism, long? checkpointIntervalMs, IReadOnlyDictionary<string, string>? configuration = null)
     {
         using var packed = JobPackager.Pack(entryClass.Assembly.Location, entryClass.FullName);
         var artifact = Client.UploadArtifactAsync(packed.ZipPath).GetAwaiter().GetResult();
-        return Client.SubmitAsync(new SubmitRequest(artifact.Id, entryClass.FullName, args, parallelism, null, checkpointIntervalMs)).GetAwaiter().GetResult().JobId;
+        return Client.SubmitAsync(new SubmitRequest(artifact.Id, entryClass.FullName, args, parallelism, null, checkpointIntervalMs, configuration)).GetAwaiter().GetResult().JobId;
     }
 
     public JobDetail Job(string id) => Client.JobAsync(id).GetAwaiter().GetResult();
