@@ -22,3 +22,5 @@ done
 echo >> "$out"
 bench state --out "$out"
 cat "$out"
+# Nexmark on a local cluster (throughput against embedded, recovery after kill -9 of a worker): bench/results/cluster.md.
+"$root/bench/cluster.sh"

@@ -8,5 +8,7 @@ public static class ExampleJobs
     {
         ["windowed-counts"] = () => new WindowedCountsJob(),
         ["wordcount"] = () => new WordCountJob(),
+        ["click-log"] = () => new ClickLogJob(),
+        ["nexmark"] = () => new StreamShield.Connectors.Nexmark.NexmarkJob(),
     };
 }

@@ -4,7 +4,7 @@ using StreamShield.Connectors.Nexmark.Queries;
 
 namespace StreamShield.Cli;
 
-/// <summary>`streamshield bench nexmark ...`: the Nexmark benchmark harness.</summary>
+/// <summary>`streamshield bench nexmark|cluster ...`: the Nexmark benchmark harnesses (embedded, and on a local cluster).</summary>
 internal static class BenchCommand
 {
     public static Command Create()
@@ -55,6 +55,6 @@ internal static class BenchCommand
             }
             return 0;
         });
-        return new Command("bench", "Benchmarks.") { nexmark };
+        return new Command("bench", "Benchmarks.") { nexmark, ClusterBench.Create() };
     }
 }

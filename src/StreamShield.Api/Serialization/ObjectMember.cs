@@ -6,7 +6,7 @@ namespace StreamShield.Serialization;
 /// <summary>One serialized public property or field of a user type, as planned by <see cref="ObjectLayout"/>.</summary>
 internal sealed class ObjectMember(MemberInfo member, Type type, int parameterIndex)
 {
-    private static readonly Dictionary<Type, PropertyInfo> s_isImmutableProperties = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Type, PropertyInfo> s_isImmutableProperties = new();
 
     /// <summary>The property or field.</summary>
     public MemberInfo Member { get; } = member;
@@ -44,7 +44,7 @@ internal sealed class ObjectMember(MemberInfo member, Type type, int parameterIn
             if (!s_isImmutableProperties.TryGetValue(Type, out property))
             {
                 property = SerializerType.GetProperty(nameof(TypeSerializer<int>.IsImmutable))!;
-                s_isImmutableProperties[Type] = property;
+                s_isImmutableProperties.AddOrUpdate(Type, property);
             }
         }
         return (bool)property.GetValue(Serializer)!;

@@ -39,7 +39,9 @@ namespace StreamShield.Serialization;
 /// </remarks>
 public static class TypeSerializers
 {
-    private static readonly ConcurrentDictionary<Type, object> s_cache = new();
+    // Weak keys: a job's types live in its collectible load context on a cluster worker, and a strong cache here
+    // would keep every finished job's code in memory.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Type, object> s_cache = new();
     private static readonly Lock s_buildLock = new();
 
     /// <summary>Returns the serializer for <typeparamref name="T"/>, building and caching it on first use.</summary>
@@ -62,7 +64,7 @@ public static class TypeSerializers
     public static void Validate(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        if (s_cache.ContainsKey(type)) return;
+        if (s_cache.TryGetValue(type, out _)) return;
         GetOrCreate(type);
     }
 
@@ -85,7 +87,7 @@ public static class TypeSerializers
                     $"A serializer for '{TypeNames.Full(typeof(T))}' has already been {(existing is IBuiltInSerializer ? "created" : "registered")} and may be in use. " +
                     "Register custom serializers at startup, before TypeSerializers.For is called for that type or any type containing it.");
             }
-            s_cache[typeof(T)] = serializer;
+            s_cache.AddOrUpdate(typeof(T), serializer);
         }
     }
 
@@ -95,7 +97,7 @@ public static class TypeSerializers
         lock (s_buildLock)
         {
             if (s_cache.TryGetValue(type, out cached)) return cached;
-            var factory = new SerializerFactory(type, t => s_cache.GetValueOrDefault(t));
+            var factory = new SerializerFactory(type, t => s_cache.TryGetValue(t, out var c) ? c : null);
             var result = factory.Build();
             foreach (var (createdType, serializer) in factory.Created) s_cache.TryAdd(createdType, serializer);
             return result;

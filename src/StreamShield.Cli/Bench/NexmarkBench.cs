@@ -185,12 +185,7 @@ internal static partial class NexmarkBench
         const long StartDelayMs = 1_000, SkipMs = 1_000;
         var total = (long)(rate * seconds);
         var wallBase = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + StartDelayMs;
-        var options = new NexmarkOptions
-        {
-            MaxEvents = total, IsRateLimited = true, FirstEventRate = rate, NextEventRate = rate, BaseTime = wallBase,
-            NumEventGenerators = 1, OutOfOrderGroupSize = 1,
-        };
-        options.Validate();
+        var options = NexmarkPipeline.PacedOptions(total, rate, wallBase);
         var generator = new NexmarkGenerator(options);
         if (generator.TimestampOf(total - 1) != wallBase + generator.DueOffsetMs(total - 1))
             throw new InvalidOperationException("Nexmark due time and event time differ; the latency definition does not hold.");
@@ -198,7 +193,7 @@ internal static partial class NexmarkBench
         var env = StreamEnvironment.Create();
         env.Parallelism = parallelism;
         env.EnableCheckpointing(checkpointInterval, CheckpointingMode.ExactlyOnce);
-        var source = env.FromSource(new PacedSource(new NexmarkSource(generator), wallBase), NexmarkSource.Watermarks(options), "Nexmark Source");
+        var source = env.FromSource(new PacedNexmarkSource(new NexmarkSource(generator), wallBase), NexmarkSource.Watermarks(options), "Nexmark Source");
         Attach(query, source, probe);
         var client = env.ExecuteAsync($"nexmark bench {query.Name} latency");
         var result = client.Completion.GetAwaiter().GetResult();
@@ -275,7 +270,7 @@ internal static partial class NexmarkBench
         return env;
     }
 
-    private static IReadOnlyList<JobEvent> RunEngine(INexmarkQuery query, NexmarkOptions options, int parallelism, TimeSpan checkpointInterval)
+    internal static IReadOnlyList<JobEvent> RunEngine(INexmarkQuery query, NexmarkOptions options, int parallelism, TimeSpan checkpointInterval)
     {
         var env = StreamEnvironment.Create();
         env.Parallelism = parallelism;
@@ -288,25 +283,12 @@ internal static partial class NexmarkBench
     }
 
     /// <summary>The query into a discarding sink, or into a latency-recording one when <paramref name="probe"/> is set.</summary>
-    private static void Attach(INexmarkQuery query, DataStream<Event> source, LatencyProbe? probe)
-    {
-        // The typed rows go to the sink (no JSON formatting), as the reference suite's blackhole sink gets rows.
-        var typed = query.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(INexmarkQuery<>));
-        if (typed is null)
-        {
-            var json = query.BuildJson(source);
-            if (probe is null) json.SinkTo(new DiscardingSink<string>(), "Discard");
-            else json.SinkTo(new LatencySink<string>(probe), "Latency");
-        }
-        else typeof(NexmarkBench).GetMethod(nameof(BuildTyped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(typed.GetGenericArguments()[0]).Invoke(null, [query, source, probe]);
-    }
+    private static void Attach(INexmarkQuery query, DataStream<Event> source, LatencyProbe? probe) =>
+        NexmarkPipeline.Attach(query, source, probe is null ? NexmarkPipeline.Discard : new ProbeRows(probe));
 
-    private static void BuildTyped<TRow>(INexmarkQuery<TRow> query, DataStream<Event> events, LatencyProbe? probe)
+    private sealed class ProbeRows(LatencyProbe probe) : INexmarkRowSink
     {
-        var rows = query.Build(events);
-        if (probe is null) rows.SinkTo(new DiscardingSink<TRow>(), "Discard");
-        else rows.SinkTo(new LatencySink<TRow>(probe), "Latency");
+        public void Attach<TRow>(DataStream<TRow> rows) => rows.SinkTo(new LatencySink<TRow>(probe), "Latency");
     }
 
     [GeneratedRegex(@"Checkpoint (\d+) completed")]
@@ -417,15 +399,4 @@ internal sealed class LatencySink<T>(LatencyProbe probe) : ISink<T, int>
         public void Abort() { }
         public void Dispose() { }
     }
-}
-
-/// <summary>A Nexmark source whose splits all count due times from the same wall-clock base.</summary>
-internal sealed class PacedSource(NexmarkSource inner, long wallBase) : ISource<Event, NexmarkSplit>
-{
-    public bool IsBounded => inner.IsBounded;
-
-    public IReadOnlyList<NexmarkSplit> EnumerateSplits(int parallelism) =>
-        inner.EnumerateSplits(parallelism).Select(s => s with { WallclockBaseTime = wallBase }).ToList();
-
-    public ISourceReader<Event, NexmarkSplit> CreateReader(SourceReaderContext context) => inner.CreateReader(context);
 }

@@ -177,11 +177,12 @@ internal sealed record DeployMessage(
 internal readonly record struct SubtaskMetrics(string AttemptId, int VertexId, int Subtask, byte State, long RecordsIn, long RecordsOut, int Backlog, long BusyMs, long BackpressuredMs, long IdleMs);
 
 /// <summary>A worker's heartbeat: alive, its memory, and its subtasks' counters.</summary>
-internal sealed record HeartbeatMessage(long MemoryBytes, IReadOnlyList<SubtaskMetrics> Subtasks)
+internal sealed record HeartbeatMessage(long MemoryBytes, int JobCodeContexts, IReadOnlyList<SubtaskMetrics> Subtasks)
 {
     public byte[] Encode() => ControlMessages.Encode(o =>
     {
         o.WriteInt64(MemoryBytes);
+        o.WriteInt32(JobCodeContexts);
         o.WriteInt32(Subtasks.Count);
         foreach (var s in Subtasks)
         {
@@ -201,11 +202,12 @@ internal sealed record HeartbeatMessage(long MemoryBytes, IReadOnlyList<SubtaskM
     public static HeartbeatMessage Decode(DataInput i)
     {
         var memory = i.ReadInt64();
+        var contexts = i.ReadInt32();
         var list = new List<SubtaskMetrics>();
         for (int n = ControlMessages.Count(i), k = 0; k < n; k++)
             list.Add(new SubtaskMetrics(i.ReadString() ?? "", i.ReadInt32(), i.ReadInt32(), i.ReadByte(), i.ReadInt64(), i.ReadInt64(), i.ReadInt32(), i.ReadInt64(), i.ReadInt64(), i.ReadInt64()));
         ControlMessages.EnsureEnd(i, ControlType.Heartbeat);
-        return new HeartbeatMessage(memory, list);
+        return new HeartbeatMessage(memory, contexts, list);
     }
 }
 

@@ -145,6 +145,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
                 {
                     var m = HeartbeatMessage.Decode(input);
                     worker.MemoryBytes = m.MemoryBytes;
+                    if (m.JobCodeContexts >= 0) worker.JobCodeContexts = m.JobCodeContexts;
                     foreach (var s in m.Subtasks) JobOfAttempt(s.AttemptId)?.OnHeartbeatMetrics(s);
                     break;
                 }

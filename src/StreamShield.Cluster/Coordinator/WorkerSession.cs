@@ -24,6 +24,7 @@ internal sealed class WorkerSession(string id, FrameConnection connection, Regis
     public DateTimeOffset RegisteredAt { get; } = DateTimeOffset.UtcNow;
     public long LastHeartbeatTicks { get; set; } = Environment.TickCount64;
     public long MemoryBytes { get; set; }
+    public int JobCodeContexts { get; set; }
     public bool IsAlive => _alive;
     public int FreeSlots => Slots - Volatile.Read(ref _usedSlots);
 
@@ -44,5 +45,5 @@ internal sealed class WorkerSession(string id, FrameConnection connection, Regis
         if (_alive) Connection.Send((byte)type, payload);
     }
 
-    public WorkerInfo Info() => new(Id, Pid, Host, DataPort, Slots, FreeSlots, Environment.TickCount64 - LastHeartbeatTicks, Version, MemoryBytes, RegisteredAt);
+    public WorkerInfo Info() => new(Id, Pid, Host, DataPort, Slots, FreeSlots, Environment.TickCount64 - LastHeartbeatTicks, Version, MemoryBytes, RegisteredAt, JobCodeContexts);
 }

@@ -6,8 +6,11 @@ namespace StreamShield.Cluster.Model;
 /// <summary>Cluster overview: GET /api/v1/overview.</summary>
 public sealed record ClusterOverview(string Version, int Workers, int SlotsTotal, int SlotsFree, int JobsRunning, int JobsFinished, int JobsFailed, int JobsCanceled, DateTimeOffset StartTime);
 
-/// <summary>A registered worker: GET /api/v1/workers.</summary>
-public sealed record WorkerInfo(string Id, int Pid, string Host, int DataPort, int Slots, int SlotsFree, long HeartbeatAgeMs, string Version, long MemoryBytes, DateTimeOffset RegisteredAt);
+/// <summary>
+/// A registered worker: GET /api/v1/workers. <c>JobCodeContexts</c> counts the job code load contexts still in
+/// memory (loaded jobs plus unloaded ones not yet collected): it returns to 0 when no job runs there.
+/// </summary>
+public sealed record WorkerInfo(string Id, int Pid, string Host, int DataPort, int Slots, int SlotsFree, long HeartbeatAgeMs, string Version, long MemoryBytes, DateTimeOffset RegisteredAt, int JobCodeContexts = 0);
 
 /// <summary>A job in the job list: GET /api/v1/jobs.</summary>
 public sealed record JobSummary(string Id, string Name, string Status, DateTimeOffset StartTime, double DurationSeconds, int Parallelism, int Restarts, long CheckpointsCompleted, long RecordsIn, long RecordsOut);

@@ -18,6 +18,7 @@ internal sealed class LoadedJob : IDisposable
     internal LoadedJob(JobAssemblyContext context, string directory, string assemblyName, string? manifestEntryClass, IReadOnlyList<Type> jobTypes)
     {
         _context = context;
+        ContextReference = new WeakReference(context);
         ManifestEntryClass = manifestEntryClass;
         _directory = directory;
         _assemblyName = assemblyName;
@@ -27,6 +28,9 @@ internal sealed class LoadedJob : IDisposable
 
     /// <summary>Full names of the artifact's job classes (public, implementing <see cref="IStreamJob"/>, with a public parameterless constructor).</summary>
     public IReadOnlyList<string> EntryClasses { get; }
+
+    /// <summary>Tracks the load context after <see cref="Dispose"/>: alive until the runtime has collected the job's code.</summary>
+    public WeakReference ContextReference { get; }
 
     /// <summary>The entry class the artifact's manifest names (chosen when it was packed), used when none is given; may be null.</summary>
     public string? ManifestEntryClass { get; }

@@ -226,7 +226,7 @@ internal sealed class WorkerAttempt : ITaskOwner
         _snapshots.Dispose();
         try { if (Directory.Exists(_spillDirectory)) Directory.Delete(_spillDirectory, true); } catch (IOException) { }
         // Final counters first, so the job's totals include everything this attempt did here.
-        _send(ControlType.Heartbeat, new HeartbeatMessage(Environment.WorkingSet, Metrics().ToList()).Encode());
+        _send(ControlType.Heartbeat, new HeartbeatMessage(Environment.WorkingSet, -1, Metrics().ToList()).Encode());
         _send(ControlType.AttemptReleased, new SimpleMessage(AttemptId).Encode());
         Released?.Invoke(this);
     }

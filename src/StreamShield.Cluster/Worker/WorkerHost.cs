@@ -32,6 +32,7 @@ internal sealed class WorkerHost : IDisposable
     private readonly ConcurrentDictionary<string, WorkerAttempt> _attempts = new();
     private readonly ConcurrentDictionary<string, WorkerJob> _jobs = new();
     private readonly HashSet<string> _cancelledBeforeDeploy = new();
+    private readonly List<WeakReference> _unloaded = new();
     private FrameConnection? _connection;
     private string? _restUrl;
     private volatile bool _disposed;
@@ -161,7 +162,7 @@ internal sealed class WorkerHost : IDisposable
             case ControlType.JobEnded:
                 {
                     var m = SimpleMessage.Decode(input, t);
-                    if (_jobs.TryRemove(m.Id, out var job)) job.Dispose();
+                    if (_jobs.TryRemove(m.Id, out var job)) Unload(job);
                     break;
                 }
             default:
@@ -219,15 +220,28 @@ internal sealed class WorkerHost : IDisposable
         while (!cancel.IsCancellationRequested && !_disposed)
         {
             cancel.WaitHandle.WaitOne(20);
-            foreach (var a in _attempts.Values) a.ReportStateChanges();
-            var now = Environment.TickCount64;
-            if (now - lastHeartbeat < HeartbeatInterval.TotalMilliseconds) continue;
-            lastHeartbeat = now;
-            if (_connection is null) continue;
-            var metrics = _attempts.Values.SelectMany(a => a.Metrics()).ToList();
-            using var process = Process.GetCurrentProcess();
-            Send(ControlType.Heartbeat, new HeartbeatMessage(process.WorkingSet64, metrics).Encode());
+            HeartbeatTick(ref lastHeartbeat);
         }
+    }
+
+    /// <summary>
+    /// One round of the heartbeat loop, in its own frame on purpose: this loop runs for the life of the process, and
+    /// the JIT may report a dead local of its frame (the enumerator over a snapshot of <see cref="_attempts"/>) as live
+    /// until the method returns. Kept in the loop, that stale snapshot held an ended attempt, through its tasks the
+    /// job's operators and closures, and so the job's unloaded code context, forever. A frame that returns each round
+    /// cannot retain them.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void HeartbeatTick(ref long lastHeartbeat)
+    {
+        foreach (var a in _attempts.Values) a.ReportStateChanges();
+        var now = Environment.TickCount64;
+        if (now - lastHeartbeat < HeartbeatInterval.TotalMilliseconds) return;
+        lastHeartbeat = now;
+        if (_connection is null) return;
+        var metrics = _attempts.Values.SelectMany(a => a.Metrics()).ToList();
+        using var process = Process.GetCurrentProcess();
+        Send(ControlType.Heartbeat, new HeartbeatMessage(process.WorkingSet64, JobCodeContexts(), metrics).Encode());
     }
 
     private void CancelEverything()
@@ -237,8 +251,49 @@ internal sealed class WorkerHost : IDisposable
         foreach (var a in _attempts.Values)
             foreach (var t in a.Tasks) t.Join(deadline - DateTime.UtcNow is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
         foreach (var id in _jobs.Keys.ToList())
-            if (_jobs.TryRemove(id, out var job)) job.Dispose();
+            if (_jobs.TryRemove(id, out var job)) Unload(job);
     }
+
+    /// <summary>Unloads a job's code and collects it soon, so a worker running many short jobs does not grow.</summary>
+    private void Unload(WorkerJob job)
+    {
+        job.Dispose();
+        lock (_unloaded) _unloaded.Add(job.ContextReference);
+        ThreadPool.QueueUserWorkItem(_ =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        });
+    }
+
+    /// <summary>
+    /// Job code contexts still in memory: loaded jobs plus unloaded ones the runtime has not collected yet. While an
+    /// unloaded one lingers, a full collection runs at most once a second: an idle worker allocates too little to
+    /// trigger one, and the job's code would stay in memory until the next job.
+    /// </summary>
+    private int JobCodeContexts()
+    {
+        bool lingering;
+        lock (_unloaded)
+        {
+            _unloaded.RemoveAll(w => !w.IsAlive);
+            lingering = _unloaded.Count > 0;
+        }
+        if (lingering && Environment.TickCount64 - _lastCollection > 1000)
+        {
+            _lastCollection = Environment.TickCount64;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            lock (_unloaded) _unloaded.RemoveAll(w => !w.IsAlive);
+        }
+        lock (_unloaded) return _jobs.Count + _unloaded.Count;
+    }
+
+    private long _lastCollection;
 
     public void Dispose()
     {
@@ -273,6 +328,7 @@ internal sealed class WorkerJob : IDisposable
     }
 
     public JobDefinition Definition { get; }
+    public WeakReference ContextReference => _loaded.ContextReference;
 
     public void Dispose() => _loaded.Dispose();
 }

@@ -12,7 +12,8 @@ namespace StreamShield.Tests.Cluster.Packaging;
 public sealed class JobPackagingTests : IDisposable
 {
     private static readonly string ExamplesPath = typeof(WordCountJob).Assembly.Location;
-    private static readonly string[] ExampleJobs = [typeof(WindowedCountsJob).FullName!, typeof(WordCountJob).FullName!];
+    // Sorted by full name, as the store lists them (ClickLogJob was added to the examples with region failover).
+    private static readonly string[] ExampleJobs = [typeof(ClickLogJob).FullName!, typeof(WindowedCountsJob).FullName!, typeof(WordCountJob).FullName!];
 
     private readonly PackagingTestFiles _files = new();
 
@@ -175,8 +176,9 @@ public sealed class JobPackagingTests : IDisposable
     public void Rejects_an_assembly_without_a_job()
     {
         var store = new JobArtifactStore(_files.StoreDirectory);
-        using var packed = JobPackager.Pack(typeof(StreamShield.Connectors.Nexmark.NexmarkJsonWriter).Assembly.Location, null);
-        var e = Assert.Throws<ClusterRequestException>(() => store.Store(File.OpenRead(packed.ZipPath)));
+        // A library with one public class and no job (the Nexmark connector no longer qualifies: it holds NexmarkJob).
+        var library = _files.Zip("Library.dll", ("Library.dll", PackagingTestFiles.AssemblyTargeting("Library", $".NETCoreApp,Version=v{Environment.Version.Major}.0")));
+        var e = Assert.Throws<ClusterRequestException>(() => store.Store(File.OpenRead(library)));
         Assert.Contains("contains no job", e.Message);
         Assert.Contains("StreamShield.IStreamJob", e.Message);
         Assert.Contains("public parameterless constructor", e.Message);
