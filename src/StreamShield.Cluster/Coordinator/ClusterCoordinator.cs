@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -305,49 +304,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
         return new SavepointResponse(await job.StopWithSavepoint(directory ?? Path.Combine(_checkpointRoot, "savepoints")).ConfigureAwait(false));
     }
 
-    public string PrometheusMetrics()
-    {
-        var sb = new StringBuilder();
-        var inv = CultureInfo.InvariantCulture;
-        void Metric(string name, string type, string help)
-        {
-            sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-            sb.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-        }
-        static string Label(string v) => v.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
-        var workers = _workers.Values.ToList();
-        Metric("streamshield_workers", "gauge", "Registered live workers.");
-        sb.Append("streamshield_workers ").Append(workers.Count).Append('\n');
-        Metric("streamshield_worker_slots", "gauge", "Slots offered by a worker.");
-        foreach (var w in workers) sb.Append($"streamshield_worker_slots{{worker=\"{Label(w.Id)}\"}} {w.Slots}\n");
-        Metric("streamshield_worker_slots_free", "gauge", "Free slots of a worker.");
-        foreach (var w in workers) sb.Append($"streamshield_worker_slots_free{{worker=\"{Label(w.Id)}\"}} {w.FreeSlots}\n");
-        Metric("streamshield_worker_heartbeat_age_seconds", "gauge", "Time since the worker was last heard from.");
-        foreach (var w in workers) sb.Append($"streamshield_worker_heartbeat_age_seconds{{worker=\"{Label(w.Id)}\"}} {((Environment.TickCount64 - w.LastHeartbeatTicks) / 1000.0).ToString(inv)}\n");
-        Metric("streamshield_worker_memory_bytes", "gauge", "Working set of the worker process.");
-        foreach (var w in workers) sb.Append($"streamshield_worker_memory_bytes{{worker=\"{Label(w.Id)}\"}} {w.MemoryBytes}\n");
-        var jobs = _jobs.Values.ToList();
-        Metric("streamshield_job_running", "gauge", "1 while the job is running or restarting, else 0.");
-        foreach (var j in jobs) sb.Append($"streamshield_job_running{{job=\"{j.Id}\",name=\"{Label(j.Name)}\"}} {(j.IsTerminal ? 0 : 1)}\n");
-        Metric("streamshield_job_restarts_total", "counter", "Restarts of the job.");
-        foreach (var j in jobs) sb.Append($"streamshield_job_restarts_total{{job=\"{j.Id}\"}} {j.Restarts}\n");
-        Metric("streamshield_job_checkpoints_completed_total", "counter", "Completed checkpoints of the job.");
-        foreach (var j in jobs) sb.Append($"streamshield_job_checkpoints_completed_total{{job=\"{j.Id}\"}} {j.Checkpoints.Completed}\n");
-        Metric("streamshield_job_checkpoints_failed_total", "counter", "Failed checkpoints of the job.");
-        foreach (var j in jobs) sb.Append($"streamshield_job_checkpoints_failed_total{{job=\"{j.Id}\"}} {j.Checkpoints.Failed}\n");
-        Metric("streamshield_job_records_in_total", "counter", "Records emitted by the job's sources (all attempts).");
-        foreach (var j in jobs) sb.Append($"streamshield_job_records_in_total{{job=\"{j.Id}\"}} {j.TotalRecordsIn}\n");
-        Metric("streamshield_job_records_out_total", "counter", "Records written by the job's sinks (all attempts).");
-        foreach (var j in jobs) sb.Append($"streamshield_job_records_out_total{{job=\"{j.Id}\"}} {j.TotalRecordsOut}\n");
-        Metric("streamshield_subtask_backlog_buffers", "gauge", "Buffers a subtask sent and its consumers have not read yet.");
-        foreach (var j in jobs)
-        {
-            if (j.IsTerminal) continue;
-            foreach (var s in j.Live().SelectMany(a => a.Subtasks))
-                sb.Append($"streamshield_subtask_backlog_buffers{{job=\"{j.Id}\",vertex=\"{s.Id.VertexId}\",subtask=\"{s.Id.Subtask}\",worker=\"{Label(s.Worker.Id)}\"}} {s.LastMetrics?.Backlog ?? 0}\n");
-        }
-        return sb.ToString();
-    }
+    public string PrometheusMetrics() => ClusterMetrics.Render(_workers.Values.ToList(), _jobs.Values.ToList());
 
     public void Dispose()
     {

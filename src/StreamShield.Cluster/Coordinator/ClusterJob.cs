@@ -28,7 +28,8 @@ internal sealed class ClusterJob : IDisposable
     private readonly Dictionary<long, DateTimeOffset> _triggered = new();
     private readonly HashSet<WorkerSession> _everUsed = new();
     private readonly string? _initialRestore;
-    private readonly List<ClusterAttempt> _live = new();
+    // Replaced, never mutated, under _lock: readers need no lock (the checkpoint coordinator calls in under its own).
+    private volatile ClusterAttempt[] _live = [];
     private readonly List<(IReadOnlyList<Runtime.Graph.ExecutionVertex> Group, string? Restore)> _pending = new();
     private readonly List<ClusterAttempt> _released = new();
     private int _nextAttempt;
@@ -89,22 +90,15 @@ internal sealed class ClusterJob : IDisposable
     public bool RegionFailover { get; }
 
     /// <summary>The attempts currently deployed (one, or one per region under region failover).</summary>
-    public IReadOnlyList<ClusterAttempt> Live()
-    {
-        lock (_lock) return _live.ToList();
-    }
+    public IReadOnlyList<ClusterAttempt> Live() => _live;
 
     /// <summary>The live attempt with this id, if any.</summary>
-    public ClusterAttempt? LiveAttempt(string attemptId)
-    {
-        lock (_lock) return _live.FirstOrDefault(a => a.AttemptId == attemptId);
-    }
+    public ClusterAttempt? LiveAttempt(string attemptId) => Array.Find(_live, a => a.AttemptId == attemptId);
 
     private RemoteSubtask? FindSubtask(int vertexId, int subtask)
     {
-        lock (_lock)
-            foreach (var a in _live)
-                if (a.Find(vertexId, subtask) is { } s) return s;
+        foreach (var a in _live)
+            if (a.Find(vertexId, subtask) is { } s) return s;
         return null;
     }
     public bool IsTerminal => Status is JobStatus.Finished or JobStatus.Failed or JobStatus.Canceled;
@@ -140,7 +134,7 @@ internal sealed class ClusterJob : IDisposable
                 var (group, restore) = _pending[k];
                 var slots = indexes[k].ToDictionary(i => i, _ => placement[next++]);
                 var attempt = new ClusterAttempt(_nextAttempt++, group, slots);
-                _live.Add(attempt);
+                _live = [.. _live, attempt];
                 foreach (var w in attempt.Workers) _everUsed.Add(w);
                 if (restore is not null) Timeline.Add(JobEventKind.Restored, $"Attempt {attempt.Attempt} restores from '{restore}'");
                 Timeline.Add(JobEventKind.Started, $"Attempt {attempt.Attempt} deployed on {string.Join(", ", attempt.Workers.Select(w => w.Id))}: {attempt.Subtasks.Count} subtasks");
@@ -160,8 +154,7 @@ internal sealed class ClusterJob : IDisposable
     private void OnCheckpointTriggering(long id, string location)
     {
         lock (_triggered) _triggered[id] = DateTimeOffset.UtcNow;
-        // Called under the checkpoint coordinator's lock: read the live list without taking the job's lock.
-        foreach (var a in _live.ToArray()) SendToAttempt(a, ControlType.CheckpointLocation, new SimpleMessage(a.AttemptId, location, id).Encode());
+        foreach (var a in _live) SendToAttempt(a, ControlType.CheckpointLocation, new SimpleMessage(a.AttemptId, location, id).Encode());
     }
 
     private void OnCheckpointEnded(CheckpointOutcome o)
@@ -292,7 +285,8 @@ internal sealed class ClusterJob : IDisposable
     {
         lock (_lock)
         {
-            if (attempt.Over || IsTerminal || !_live.Remove(attempt)) return;
+            if (attempt.Over || IsTerminal || !_live.Contains(attempt)) return;
+            _live = _live.Where(a => a != attempt).ToArray();
             attempt.Over = true;
             _released.Add(attempt);
             if (_released.Count > 64) _released.RemoveAt(0);
@@ -361,7 +355,7 @@ internal sealed class ClusterJob : IDisposable
             if (IsTerminal || _cancelRequested) return false;
             _cancelRequested = true;
             attempts = _live.ToList();
-            _live.Clear();
+            _live = [];
             _pending.Clear();
             foreach (var a in attempts)
             {

@@ -93,16 +93,7 @@ internal sealed class WorkerAttempt : ITaskOwner
 
         foreach (var ev in local)
         {
-            var vertex = ev.Vertex;
-            var subtask = ev.Subtask;
-            var ins = vertex.Inputs.Select(e => ev.Inputs.Where(c => c.Edge == e).OrderBy(c => c.Producer.Subtask).Select(c => inputs[c]).ToArray()).ToArray();
-            var outs = vertex.Outputs.Select(e => ev.Outputs.Where(c => c.Edge == e).OrderBy(c => c.Consumer.Subtask).Select(c => outputs[c]).ToArray()).ToArray();
-            Func<string, RestoredOperatorState?> restoreFn = restore is null
-                ? _ => null
-                : uid => restore.For(uid, vertex.Operators.First(o => o.Uid == uid).Name, subtask, vertex.Parallelism, vertex.MaxParallelism);
-            var deployment = new TaskDeployment(vertex, subtask, ins, outs, signals[ev], restoreFn, restore is not null,
-                _spillDirectory, settings.RetainedOutputMemoryPerChannel, settings.RetainedOutputSpillPerChannel);
-            var task = new StreamTask(deployment, this);
+            var task = new StreamTask(TaskDeployment.Create(ev, c => inputs[c], c => outputs[c], signals[ev], restore, settings), this);
             _tasks.Add(task);
             _reported[task] = TaskState.Created;
         }

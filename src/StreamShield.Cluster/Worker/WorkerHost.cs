@@ -254,19 +254,11 @@ internal sealed class WorkerHost : IDisposable
             if (_jobs.TryRemove(id, out var job)) Unload(job);
     }
 
-    /// <summary>Unloads a job's code and collects it soon, so a worker running many short jobs does not grow.</summary>
+    /// <summary>Unloads a job's code; the heartbeat collects it soon (see <see cref="JobCodeContexts"/>), so a worker running many short jobs does not grow.</summary>
     private void Unload(WorkerJob job)
     {
         job.Dispose();
         lock (_unloaded) _unloaded.Add(job.ContextReference);
-        ThreadPool.QueueUserWorkItem(_ =>
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        });
     }
 
     /// <summary>

@@ -34,19 +34,7 @@ internal sealed class JobAttempt : ITaskOwner
         var signals = execution.Vertices.ToDictionary(v => v, _ => new TaskSignal());
         var channels = execution.Channels.ToDictionary(c => c, c => new LocalChannel(c.Name, settings.CreditsPerChannel, signals[c.Consumer]));
         foreach (var ev in execution.Vertices)
-        {
-            var vertex = ev.Vertex;
-            var subtask = ev.Subtask;
-            // Per edge of the vertex, the channels in subtask order (the order partitioners index into).
-            var inputs = vertex.Inputs.Select(e => ev.Inputs.Where(c => c.Edge == e).OrderBy(c => c.Producer.Subtask).Select(c => channels[c]).ToArray()).ToArray();
-            var outputs = vertex.Outputs.Select(e => ev.Outputs.Where(c => c.Edge == e).OrderBy(c => c.Consumer.Subtask).Select(c => (OutputChannel)channels[c]).ToArray()).ToArray();
-            Func<string, RestoredOperatorState?> restoreFn = restore is null
-                ? _ => null
-                : uid => restore.For(uid, vertex.Operators.First(o => o.Uid == uid).Name, subtask, vertex.Parallelism, vertex.MaxParallelism);
-            var deployment = new TaskDeployment(vertex, subtask, inputs, outputs, signals[ev], restoreFn, restore is not null,
-                settings.SpillDirectory, settings.RetainedOutputMemoryPerChannel, settings.RetainedOutputSpillPerChannel);
-            _tasks.Add(new StreamTask(deployment, this));
-        }
+            _tasks.Add(new StreamTask(TaskDeployment.Create(ev, c => channels[c], c => channels[c], signals[ev], restore, settings), this));
     }
 
     public int Attempt { get; }

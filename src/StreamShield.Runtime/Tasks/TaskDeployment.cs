@@ -1,3 +1,5 @@
+using StreamShield.Runtime.Checkpointing;
+using StreamShield.Runtime.Execution;
 using StreamShield.Runtime.Graph;
 using StreamShield.Runtime.Network;
 using StreamShield.Runtime.State;
@@ -33,4 +35,23 @@ internal sealed class TaskDeployment(
     /// <summary>Disk per channel for retained output past the memory limit; 0 keeps it in memory only (abandoned past the limit until the next checkpoint).</summary>
     public long RetainedOutputSpillLimit { get; } = retainedOutputSpillLimit;
     public string Name { get; } = $"{vertex.Name} ({subtask + 1}/{vertex.Parallelism})";
+
+    /// <summary>
+    /// The deployment of subtask <paramref name="ev"/>: its channels per edge in subtask order (the order partitioners
+    /// index into), taken from <paramref name="inputOf"/> and <paramref name="outputOf"/> (in-memory channels
+    /// embedded; remote ones on a cluster), and its share of <paramref name="restore"/>.
+    /// </summary>
+    public static TaskDeployment Create(ExecutionVertex ev, Func<ExecutionChannel, LocalChannel> inputOf, Func<ExecutionChannel, OutputChannel> outputOf,
+        TaskSignal signal, RestoreAssignment? restore, JobSettings settings)
+    {
+        var vertex = ev.Vertex;
+        var subtask = ev.Subtask;
+        var inputs = vertex.Inputs.Select(e => ev.Inputs.Where(c => c.Edge == e).OrderBy(c => c.Producer.Subtask).Select(inputOf).ToArray()).ToArray();
+        var outputs = vertex.Outputs.Select(e => ev.Outputs.Where(c => c.Edge == e).OrderBy(c => c.Consumer.Subtask).Select(outputOf).ToArray()).ToArray();
+        Func<string, RestoredOperatorState?> restoreFn = restore is null
+            ? _ => null
+            : uid => restore.For(uid, vertex.Operators.First(o => o.Uid == uid).Name, subtask, vertex.Parallelism, vertex.MaxParallelism);
+        return new TaskDeployment(vertex, subtask, inputs, outputs, signal, restoreFn, restore is not null,
+            settings.SpillDirectory, settings.RetainedOutputMemoryPerChannel, settings.RetainedOutputSpillPerChannel);
+    }
 }

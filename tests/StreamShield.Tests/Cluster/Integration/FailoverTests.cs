@@ -46,12 +46,8 @@ public sealed class FailoverTests
         Assert.Contains(timeline, e => e.Kind == "TaskFailed" && e.Message.Contains(second) && e.Message.Contains("no heartbeat"));
 
         var expected = WindowedCountsJob.Expected(events, users).Select(c => c.ToString()).ToList();
-        var committed = FileSink<string>.ReadCommittedLines(output);
-        var missing = expected.Except(committed).Count();
-        var duplicated = committed.Count - committed.Distinct().Count();
-        var unexpected = committed.Distinct().Except(expected).Count();
-        Assert.True(missing == 0 && duplicated == 0 && unexpected == 0 && committed.Count == expected.Count,
-            $"committed {committed.Count} of {expected.Count}: {missing} missing, {duplicated} duplicated, {unexpected} unexpected\n{story}");
+        var diff = ExactOutput.Diff(expected, FileSink<string>.ReadCommittedLines(output));
+        Assert.True(diff is null, $"{diff}\n{story}");
 
         var exceptions = cluster.Exceptions(job);
         Assert.Equal(2, exceptions.Count(e => e.WorkerId == first || e.WorkerId == second));

@@ -46,10 +46,7 @@ public sealed class RegionFailoverTests
         Assert.Contains(survivorStart, deployments.Select(d => d.Message));
 
         var expected = Enumerable.Range(0, (int)events).Select(n => ClickLogJob.LineAt(n, 100)).ToList();
-        var committed = FileSink<string>.ReadCommittedLines(output);
-        var missing = expected.Except(committed).Count();
-        var duplicated = committed.Count - committed.Distinct().Count();
-        Assert.True(missing == 0 && duplicated == 0 && committed.Count == expected.Count,
-            $"committed {committed.Count} of {expected.Count}: {missing} missing, {duplicated} duplicated\n{story}");
+        var diff = ExactOutput.Diff(expected, FileSink<string>.ReadCommittedLines(output));
+        Assert.True(diff is null, $"{diff}\n{story}");
     }
 }
