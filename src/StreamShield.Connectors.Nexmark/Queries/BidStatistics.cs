@@ -2,6 +2,16 @@ using System.Globalization;
 
 namespace StreamShield.Connectors.Nexmark.Queries;
 
+/// <summary>
+/// What the bid statistics queries (q15, q16) read of a bid: they project bids to it before the shuffle, so the url and
+/// extra strings never cross it (the projection Flink's planner pushes below the exchange).
+/// </summary>
+public sealed record StatisticsBid(long DayStart, long Auction, long Bidder, long Price, string Channel, long DateTime)
+{
+    /// <summary>The projection of <paramref name="bid"/>.</summary>
+    public static StatisticsBid Of(Bid bid) => new(BidStatistics.DayStart(bid.DateTime), bid.Auction, bid.Bidder, bid.Price, bid.Channel, bid.DateTime);
+}
+
 /// <summary>Shared pieces of the bid statistics queries (q15, q16, q17): days and price tiers.</summary>
 public static class BidStatistics
 {

@@ -31,7 +31,7 @@ public sealed class Q11UserSessions : NexmarkQuery<BidderCountRow>
 
     /// <inheritdoc />
     public override DataStream<BidderCountRow> Build(DataStream<Event> events) =>
-        Bids(events).KeyBy(b => b.Bidder).Window(EventTimeSessionWindows.WithGap(Gap))
+        BidderCounts.Bidders(Bids(events)).Window(EventTimeSessionWindows.WithGap(Gap))
             .Aggregate(new BidderCounts.Count(), new BidderCounts.WithWindow(), "q11 sessions");
 
     /// <inheritdoc />

@@ -21,7 +21,7 @@ public sealed class Q12ProcessingTimeWindows : NexmarkQuery<BidderCountRow>
 
     /// <inheritdoc />
     public override DataStream<BidderCountRow> Build(DataStream<Event> events) =>
-        Bids(events).KeyBy(b => b.Bidder).Window(TumblingEventTimeWindows.Of(Size))
+        BidderCounts.Bidders(Bids(events)).Window(TumblingEventTimeWindows.Of(Size))
             .Aggregate(new BidderCounts.Count(), new BidderCounts.WithWindow(), "q12 windows");
 
     /// <inheritdoc />

@@ -52,7 +52,7 @@ internal sealed class TierCounter
     }
 
     /// <summary>Counts <paramref name="bid"/>; true when it is the key's first.</summary>
-    public bool Add(Bid bid)
+    public bool Add(StatisticsBid bid)
     {
         var first = _bidders.IsEmpty;
         var tier = BidStatistics.Tier(bid.Price);
@@ -104,18 +104,18 @@ public sealed class Q15BiddingStatistics : NexmarkQuery<Q15Row>
 
     /// <inheritdoc />
     public override DataStream<Q15Row> Build(DataStream<Event> events) =>
-        Bids(events).KeyBy(b => BidStatistics.DayStart(b.DateTime)).Process(new DayStatistics(), "q15 statistics");
+        Bids(events).Map(StatisticsBid.Of, "q15 project").KeyBy(b => b.DayStart).Process(new DayStatistics(), "q15 statistics");
 
     /// <inheritdoc />
     public override JsonObject ToJson(Q15Row row) => row.Counts.AddTo(new JsonObject { ["day"] = row.Day });
 
-    private sealed class DayStatistics : KeyedProcessFunction<long, Bid, Q15Row>
+    private sealed class DayStatistics : KeyedProcessFunction<long, StatisticsBid, Q15Row>
     {
         private TierCounter _counter = null!;
 
         public override void Open() => _counter = new TierCounter(RuntimeContext);
 
-        public override void ProcessElement(Bid value, Context context, ICollector<Q15Row> output)
+        public override void ProcessElement(StatisticsBid value, Context context, ICollector<Q15Row> output)
         {
             if (_counter.Add(value)) context.TimerService.RegisterEventTimeTimer(context.CurrentKey + BidStatistics.DayMs - 1);
         }

@@ -22,24 +22,24 @@ public sealed class Q16ChannelStatistics : NexmarkQuery<Q16Row>
 
     /// <inheritdoc />
     public override DataStream<Q16Row> Build(DataStream<Event> events) =>
-        Bids(events).KeyBy(b => $"{BidStatistics.DayStart(b.DateTime)}|{b.Channel}").Process(new ChannelStatistics(), "q16 statistics");
+        Bids(events).Map(StatisticsBid.Of, "q16 project").KeyBy(b => (b.DayStart, b.Channel)).Process(new ChannelStatistics(), "q16 statistics");
 
     /// <inheritdoc />
     public override JsonObject ToJson(Q16Row row) =>
         row.Counts.AddTo(new JsonObject { ["channel"] = row.Channel, ["day"] = row.Day, ["minute"] = row.Minute });
 
-    private sealed class ChannelStatistics : KeyedProcessFunction<string, Bid, Q16Row>
+    private sealed class ChannelStatistics : KeyedProcessFunction<(long DayStart, string Channel), StatisticsBid, Q16Row>
     {
         private TierCounter _counter = null!;
-        private IValueState<Bid?> _latest = null!;
+        private IValueState<StatisticsBid?> _latest = null!;
 
         public override void Open()
         {
             _counter = new TierCounter(RuntimeContext);
-            _latest = RuntimeContext.GetState(new ValueStateDescriptor<Bid?>("latest"));
+            _latest = RuntimeContext.GetState(new ValueStateDescriptor<StatisticsBid?>("latest"));
         }
 
-        public override void ProcessElement(Bid value, Context context, ICollector<Q16Row> output)
+        public override void ProcessElement(StatisticsBid value, Context context, ICollector<Q16Row> output)
         {
             if (_counter.Add(value)) context.TimerService.RegisterEventTimeTimer(BidStatistics.DayStart(value.DateTime) + BidStatistics.DayMs - 1);
             if (_latest.Value is not { } latest || value.DateTime > latest.DateTime) _latest.Update(value);

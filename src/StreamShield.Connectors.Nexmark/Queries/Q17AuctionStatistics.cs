@@ -32,7 +32,9 @@ public sealed class Q17AuctionStatistics : NexmarkQuery<Q17Row>
 
     /// <inheritdoc />
     public override DataStream<Q17Row> Build(DataStream<Event> events) =>
-        Bids(events).KeyBy(b => $"{b.Auction}|{BidStatistics.DayStart(b.DateTime)}").Process(new Statistics(), "q17 statistics");
+        // Only (auction, day, price) crosses the shuffle.
+        Bids(events).Map(b => new AuctionDayPrice(b.Auction, BidStatistics.DayStart(b.DateTime), b.Price), "q17 project")
+            .KeyBy(b => (b.Auction, b.DayStart)).Process(new Statistics(), "q17 statistics");
 
     /// <inheritdoc />
     public override JsonObject ToJson(Q17Row row) => new()
@@ -49,25 +51,22 @@ public sealed class Q17AuctionStatistics : NexmarkQuery<Q17Row>
         ["sum_price"] = row.SumPrice,
     };
 
-    private sealed class Statistics : KeyedProcessFunction<string, Bid, Q17Row>
+    /// <summary>What q17 reads of a bid.</summary>
+    internal sealed record AuctionDayPrice(long Auction, long DayStart, long Price);
+
+    private sealed class Statistics : KeyedProcessFunction<(long Auction, long DayStart), AuctionDayPrice, Q17Row>
     {
         private IValueState<Q17Accumulator?> _acc = null!;
-        private IValueState<long> _auction = null!;
 
-        public override void Open()
-        {
-            _acc = RuntimeContext.GetState(new ValueStateDescriptor<Q17Accumulator?>("statistics"));
-            _auction = RuntimeContext.GetState(new ValueStateDescriptor<long>("auction"));
-        }
+        public override void Open() => _acc = RuntimeContext.GetState(new ValueStateDescriptor<Q17Accumulator?>("statistics"));
 
-        public override void ProcessElement(Bid value, Context context, ICollector<Q17Row> output)
+        public override void ProcessElement(AuctionDayPrice value, Context context, ICollector<Q17Row> output)
         {
             var tier = BidStatistics.Tier(value.Price);
             var acc = _acc.Value;
             if (acc is null)
             {
-                _auction.Update(value.Auction);
-                context.TimerService.RegisterEventTimeTimer(BidStatistics.DayStart(value.DateTime) + BidStatistics.DayMs - 1);
+                context.TimerService.RegisterEventTimeTimer(value.DayStart + BidStatistics.DayMs - 1);
                 acc = new Q17Accumulator(0, 0, 0, 0, long.MaxValue, long.MinValue, 0);
             }
             _acc.Update(new Q17Accumulator(
@@ -84,9 +83,8 @@ public sealed class Q17AuctionStatistics : NexmarkQuery<Q17Row>
         {
             if (_acc.Value is not { } acc) return;
             var day = BidStatistics.Day(timestamp);
-            output.Collect(new Q17Row(_auction.Value, day, acc.Total, acc.Rank1, acc.Rank2, acc.Rank3, acc.Min, acc.Max, acc.Sum / acc.Total, acc.Sum));
+            output.Collect(new Q17Row(context.CurrentKey.Auction, day, acc.Total, acc.Rank1, acc.Rank2, acc.Rank3, acc.Min, acc.Max, acc.Sum / acc.Total, acc.Sum));
             _acc.Clear();
-            _auction.Clear();
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed class Q18FindLastBid : NexmarkQuery<Q18Row>
 
     /// <inheritdoc />
     public override DataStream<Q18Row> Build(DataStream<Event> events) =>
-        Bids(events).KeyBy(b => $"{b.Bidder}|{b.Auction}").Process(new LastBid(), "q18 last bid");
+        Bids(events).KeyBy(b => (b.Bidder, b.Auction)).Process(new LastBid(), "q18 last bid");
 
     /// <inheritdoc />
     public override JsonObject ToJson(Q18Row row) => new()
@@ -55,7 +55,7 @@ public sealed class Q18FindLastBid : NexmarkQuery<Q18Row>
         return c > 0;
     }
 
-    private sealed class LastBid : KeyedProcessFunction<string, Bid, Q18Row>
+    private sealed class LastBid : KeyedProcessFunction<(long Bidder, long Auction), Bid, Q18Row>
     {
         private IValueState<Bid?> _last = null!;
 

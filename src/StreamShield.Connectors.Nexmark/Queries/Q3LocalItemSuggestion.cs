@@ -29,8 +29,11 @@ public sealed class Q3LocalItemSuggestion : NexmarkQuery<Q3Row>
     /// <inheritdoc />
     public override DataStream<Q3Row> Build(DataStream<Event> events)
     {
-        var persons = Persons(events).Filter(p => p.State is "OR" or "ID" or "CA", "q3 persons");
-        var auctions = Auctions(events).Filter(a => a.Category == Category, "q3 auctions");
+        // Only the columns the join and its rows use cross the shuffle (the projection Flink's planner pushes below it).
+        var persons = Persons(events).Filter(p => p.State is "OR" or "ID" or "CA", "q3 persons")
+            .Map(p => new Seller(p.Id, p.Name, p.City, p.State), "q3 seller");
+        var auctions = Auctions(events).Filter(a => a.Category == Category, "q3 auctions")
+            .Map(a => new SoldItem(a.Id, a.Seller), "q3 item");
         return persons.Connect(auctions).KeyBy(p => p.Id, a => a.Seller).Process(new SellerJoin(), "q3 join");
     }
 
@@ -43,30 +46,36 @@ public sealed class Q3LocalItemSuggestion : NexmarkQuery<Q3Row>
         ["id"] = row.Id,
     };
 
-    private sealed class SellerJoin : CoProcessFunction<Person, Auction, Q3Row>
+    /// <summary>What q3 reads of a person.</summary>
+    internal sealed record Seller(long Id, string Name, string City, string State);
+
+    /// <summary>What q3 reads of an auction.</summary>
+    internal sealed record SoldItem(long Id, long Seller);
+
+    private sealed class SellerJoin : CoProcessFunction<Seller, SoldItem, Q3Row>
     {
-        private IValueState<Person?> _person = null!;
-        private IListState<Auction> _pending = null!;
+        private IValueState<Seller?> _person = null!;
+        private IListState<SoldItem> _pending = null!;
 
         public override void Open()
         {
-            _person = RuntimeContext.GetState(new ValueStateDescriptor<Person?>("person"));
-            _pending = RuntimeContext.GetListState(new ListStateDescriptor<Auction>("pending-auctions"));
+            _person = RuntimeContext.GetState(new ValueStateDescriptor<Seller?>("person"));
+            _pending = RuntimeContext.GetListState(new ListStateDescriptor<SoldItem>("pending-auctions"));
         }
 
-        public override void ProcessElement1(Person value, Context context, ICollector<Q3Row> output)
+        public override void ProcessElement1(Seller value, Context context, ICollector<Q3Row> output)
         {
             _person.Update(value);
             foreach (var auction in _pending.Get()) output.Collect(Join(value, auction));
             _pending.Clear();
         }
 
-        public override void ProcessElement2(Auction value, Context context, ICollector<Q3Row> output)
+        public override void ProcessElement2(SoldItem value, Context context, ICollector<Q3Row> output)
         {
             if (_person.Value is { } person) output.Collect(Join(person, value));
             else _pending.Add(value);
         }
 
-        private static Q3Row Join(Person person, Auction auction) => new(person.Name, person.City, person.State, auction.Id);
+        private static Q3Row Join(Seller person, SoldItem auction) => new(person.Name, person.City, person.State, auction.Id);
     }
 }

@@ -15,6 +15,10 @@ public sealed record Q4WinningBid(long Auction, long Category, long Final);
 /// [dateTime, expires], then the average of those per category. An updating result: a row per change, the last row
 /// per category being the current value. Auctions and bids meet keyed by auction id (bids before their auction wait
 /// in keyed state); the per-category average keeps each auction's winning price in keyed map state.
+/// <para>Only the columns the join reads cross the shuffle. Unlike the reference's regular join, which keeps every
+/// auction and bid forever, an auction's state is dropped once the watermark passes its <c>expires</c> (no later bid
+/// can be within it), and a bid waiting for its auction once the watermark passes the bid's time (an auction arriving
+/// after that starts after the bid): the same rows with bounded state.</para>
 /// </summary>
 public sealed class Q4AveragePriceForCategory : NexmarkQuery<Q4Row>
 {
@@ -29,39 +33,69 @@ public sealed class Q4AveragePriceForCategory : NexmarkQuery<Q4Row>
 
     /// <inheritdoc />
     public override DataStream<Q4Row> Build(DataStream<Event> events) =>
-        Auctions(events).Connect(Bids(events)).KeyBy(a => a.Id, b => b.Auction).Process(new WinningBids(), "q4 winning bids")
+        Auctions(events).Map(a => new OpenAuction(a.Id, a.Category, a.DateTime, a.Expires), "q4 auction")
+            .Connect(Bids(events).Map(b => new AuctionBid(b.Auction, b.Price, b.DateTime), "q4 bid"))
+            .KeyBy(a => a.Id, b => b.Auction).Process(new WinningBids(), "q4 winning bids")
             .KeyBy(w => w.Category).Process(new CategoryAverage(), "q4 average");
 
     /// <inheritdoc />
     public override JsonObject ToJson(Q4Row row) => new() { ["id"] = row.Id, ["final"] = row.Final };
 
-    private sealed class WinningBids : CoProcessFunction<Auction, Bid, Q4WinningBid>
+    /// <summary>What q4 reads of an auction.</summary>
+    internal sealed record OpenAuction(long Id, long Category, long DateTime, long Expires);
+
+    /// <summary>What q4 reads of a bid.</summary>
+    internal sealed record AuctionBid(long Auction, long Price, long DateTime);
+
+    private sealed class WinningBids : CoProcessFunction<OpenAuction, AuctionBid, Q4WinningBid>
     {
-        private IValueState<Auction?> _auction = null!;
+        private IValueState<OpenAuction?> _auction = null!;
         private IValueState<long> _max = null!;
-        private IListState<Bid> _pending = null!;
+        private IListState<AuctionBid> _pending = null!;
 
         public override void Open()
         {
-            _auction = RuntimeContext.GetState(new ValueStateDescriptor<Auction?>("auction"));
+            _auction = RuntimeContext.GetState(new ValueStateDescriptor<OpenAuction?>("auction"));
             _max = RuntimeContext.GetState(new ValueStateDescriptor<long>("max", long.MinValue));
-            _pending = RuntimeContext.GetListState(new ListStateDescriptor<Bid>("pending-bids"));
+            _pending = RuntimeContext.GetListState(new ListStateDescriptor<AuctionBid>("pending-bids"));
         }
 
-        public override void ProcessElement1(Auction value, Context context, ICollector<Q4WinningBid> output)
+        public override void ProcessElement1(OpenAuction value, Context context, ICollector<Q4WinningBid> output)
         {
             _auction.Update(value);
             foreach (var bid in _pending.Get()) Consider(value, bid, output);
             _pending.Clear();
+            context.TimerService.RegisterEventTimeTimer(value.Expires);
         }
 
-        public override void ProcessElement2(Bid value, Context context, ICollector<Q4WinningBid> output)
+        public override void ProcessElement2(AuctionBid value, Context context, ICollector<Q4WinningBid> output)
         {
-            if (_auction.Value is { } auction) Consider(auction, value, output);
-            else _pending.Add(value);
+            if (_auction.Value is { } auction)
+            {
+                Consider(auction, value, output);
+                return;
+            }
+            _pending.Add(value);
+            context.TimerService.RegisterEventTimeTimer(value.DateTime);
         }
 
-        private void Consider(Auction auction, Bid bid, ICollector<Q4WinningBid> output)
+        public override void OnTimer(long timestamp, Context context, ICollector<Q4WinningBid> output)
+        {
+            if (_auction.Value is { } auction)
+            {
+                if (timestamp < auction.Expires) return;
+                // Closed: every later bid is after expires.
+                _auction.Clear();
+                _max.Clear();
+                return;
+            }
+            // Bids waiting for an auction that has not come: one arriving now would start after them.
+            var waiting = _pending.Get().Where(b => b.DateTime > timestamp).ToList();
+            if (waiting.Count == 0) _pending.Clear();
+            else _pending.Update(waiting);
+        }
+
+        private void Consider(OpenAuction auction, AuctionBid bid, ICollector<Q4WinningBid> output)
         {
             if (bid.DateTime < auction.DateTime || bid.DateTime > auction.Expires || bid.Price <= _max.Value) return;
             _max.Update(bid.Price);

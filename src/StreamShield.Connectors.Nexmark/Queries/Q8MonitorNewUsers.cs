@@ -28,9 +28,13 @@ public sealed class Q8MonitorNewUsers : NexmarkQuery<Q8Row>
         var sizeMs = (long)Size.TotalMilliseconds;
         var sellers = Auctions(events).Map(a => a.Seller, "q8 seller")
             .KeyBy(s => s).Window(TumblingEventTimeWindows.Of(Size)).Reduce((a, _) => a, "q8 distinct sellers");
-        return Persons(events).Join(sellers).Where(p => p.Id).EqualTo(s => s).Window(TumblingEventTimeWindows.Of(Size))
+        // Only the columns the join reads are buffered in its windows.
+        return Persons(events).Map(p => new NewPerson(p.Id, p.Name, p.DateTime), "q8 person").Join(sellers).Where(p => p.Id).EqualTo(s => s).Window(TumblingEventTimeWindows.Of(Size))
             .Apply((p, _) => new Q8Row(p.Id, p.Name, TimeWindow.GetWindowStartWithOffset(p.DateTime, 0, sizeMs)), "q8 join");
     }
+
+    /// <summary>What q8 reads of a person.</summary>
+    internal sealed record NewPerson(long Id, string Name, long DateTime);
 
     /// <inheritdoc />
     public override JsonObject ToJson(Q8Row row) => new() { ["id"] = row.Id, ["name"] = row.Name, ["stime"] = row.Stime };
