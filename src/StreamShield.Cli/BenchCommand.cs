@@ -18,9 +18,10 @@ internal static class BenchCommand
         var latencyRate = new Option<int>("--latency-rate") { Description = "Events/s of the separate rate-limited run that measures end-to-end latency ; 0 skips it.", DefaultValueFactory = _ => 200_000 };
         var latencySeconds = new Option<double>("--latency-seconds") { Description = "Length of the latency run in seconds of event time (the first second is not sampled); at least 24 for the 10 s window queries (q5, q7, q8, q11, q12).", DefaultValueFactory = _ => 4 };
         var restoreEvents = new Option<long>("--restore-events") { Description = "Restore time: seconds from restarting from a checkpoint until this many events are processed again; 0 skips it.", DefaultValueFactory = _ => 100_000 };
+        var config = new Option<string[]>("--config", "-D") { Description = "A job configuration entry KEY=VALUE for the engine's runs (repeatable), e.g. -D network.credits-per-channel=16.", AllowMultipleArgumentsPerToken = false };
         var nexmark = new Command("nexmark", "Run Nexmark queries embedded with exactly-once checkpoints into a discarding sink, next to a hand-written loop and Rx.NET over the same events (each in its own process, warmed up by one full run); report events/s, events/s per core, peak memory, checkpoints, end-to-end latency and restore time.")
         {
-            query, events, parallelism, interval, json, results, latencyRate, latencySeconds, restoreEvents,
+            query, events, parallelism, interval, json, results, latencyRate, latencySeconds, restoreEvents, config,
         };
         nexmark.SetAction(r =>
         {
@@ -36,6 +37,7 @@ internal static class BenchCommand
             if (rate > 0 && !(seconds > 1)) throw new ArgumentException("--latency-seconds must be more than 1 (the first second is not sampled).");
             var restore = r.GetValue(restoreEvents);
             if (restore < 0) throw new ArgumentException("--restore-events must not be negative.");
+            NexmarkBench.EngineConfiguration = ConfigEntries.Parse(r.GetValue(config));
             var name = r.GetValue(query)!;
             IReadOnlyList<INexmarkQuery> queries = string.Equals(name, "all", StringComparison.OrdinalIgnoreCase)
                 ? NexmarkQueries.All

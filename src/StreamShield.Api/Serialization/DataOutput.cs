@@ -9,7 +9,7 @@ namespace StreamShield.Serialization;
 /// A growable little-endian binary writer over a pooled byte array. Records, state and checkpoint
 /// metadata are all written through it. Not thread-safe: one owner at a time.
 /// </summary>
-/// <remarks>The backing array is rented from <see cref="ArrayPool{T}.Shared"/>; call <see cref="Dispose"/>
+/// <remarks>The backing array is rented from <see cref="BufferPool"/>; call <see cref="Dispose"/>
 /// to return it. <see cref="Reset"/> keeps the array for reuse, which is what the hot paths do.</remarks>
 public sealed class DataOutput : IDisposable
 {
@@ -19,7 +19,7 @@ public sealed class DataOutput : IDisposable
     /// <summary>Creates a writer with the given initial capacity in bytes.</summary>
     public DataOutput(int initialCapacity = 256)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(16, initialCapacity));
+        _buffer = BufferPool.Rent(Math.Max(16, initialCapacity));
     }
 
     /// <summary>Bytes written so far.</summary>
@@ -52,9 +52,9 @@ public sealed class DataOutput : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int count)
     {
-        var next = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _position + count));
+        var next = BufferPool.Rent(Math.Max(_buffer.Length * 2, _position + count));
         _buffer.AsSpan(0, _position).CopyTo(next);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        BufferPool.Return(_buffer);
         _buffer = next;
     }
 
@@ -114,14 +114,14 @@ public sealed class DataOutput : IDisposable
     public void PatchInt32(int position, int value) => BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(position, 4), value);
 
     /// <summary>
-    /// Hands the written array to the caller (who must return it to <see cref="ArrayPool{T}.Shared"/>) and starts
+    /// Hands the written array to the caller (who must give it back to <see cref="BufferPool"/>) and starts
     /// over with a fresh array of <paramref name="nextCapacity"/> bytes. The network stack seals buffers this way.
     /// </summary>
     internal byte[] Detach(int nextCapacity, out int length)
     {
         var b = _buffer;
         length = _position;
-        _buffer = ArrayPool<byte>.Shared.Rent(nextCapacity);
+        _buffer = BufferPool.Rent(nextCapacity);
         _position = 0;
         return b;
     }
@@ -132,6 +132,6 @@ public sealed class DataOutput : IDisposable
         var b = _buffer;
         _buffer = Array.Empty<byte>();
         _position = 0;
-        if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
+        if (b.Length > 0) BufferPool.Return(b);
     }
 }

@@ -205,9 +205,7 @@ internal static partial class NexmarkBench
         if (generator.TimestampOf(total - 1) != wallBase + generator.DueOffsetMs(total - 1))
             throw new InvalidOperationException("Nexmark due time and event time differ; the latency definition does not hold.");
         var probe = new LatencyProbe(wallBase + SkipMs);
-        var env = StreamEnvironment.Create();
-        env.Parallelism = parallelism;
-        env.EnableCheckpointing(checkpointInterval, CheckpointingMode.ExactlyOnce);
+        var env = NewEnvironment(parallelism, checkpointInterval);
         var source = env.FromSource(new PacedNexmarkSource(new NexmarkSource(generator), wallBase), NexmarkSource.Watermarks(options), "Nexmark Source");
         Attach(query, source, probe);
         var client = env.ExecuteAsync($"nexmark bench {query.Name} latency");
@@ -275,9 +273,7 @@ internal static partial class NexmarkBench
 
     private static StreamEnvironment Build(INexmarkQuery query, NexmarkOptions options, int parallelism, TimeSpan checkpointInterval, string directory, string? restorePath, EventCounter counter)
     {
-        var env = StreamEnvironment.Create();
-        env.Parallelism = parallelism;
-        env.EnableCheckpointing(checkpointInterval, CheckpointingMode.ExactlyOnce);
+        var env = NewEnvironment(parallelism, checkpointInterval);
         env.Checkpointing.Directory = directory;
         env.RestorePath = restorePath;
         var source = env.FromNexmark(options).Map(e => { Interlocked.Increment(ref counter.Count); return e; }, "Count");
@@ -285,12 +281,23 @@ internal static partial class NexmarkBench
         return env;
     }
 
-    /// <summary>Runs <paramref name="query"/> embedded to the end; counts its rows into <paramref name="rows"/> when given.</summary>
-    internal static IReadOnlyList<JobEvent> RunEngine(INexmarkQuery query, NexmarkOptions options, int parallelism, TimeSpan checkpointInterval, EventCounter? rows = null)
+    /// <summary>Job configuration (<c>-D KEY=VALUE</c>) applied to every engine run of this process.</summary>
+    public static IReadOnlyDictionary<string, string> EngineConfiguration { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>An environment with the bench's parallelism, exactly-once checkpoints and <see cref="EngineConfiguration"/>.</summary>
+    private static StreamEnvironment NewEnvironment(int parallelism, TimeSpan checkpointInterval)
     {
         var env = StreamEnvironment.Create();
         env.Parallelism = parallelism;
         env.EnableCheckpointing(checkpointInterval, CheckpointingMode.ExactlyOnce);
+        foreach (var (key, value) in EngineConfiguration) env.Configuration[key] = value;
+        return env;
+    }
+
+    /// <summary>Runs <paramref name="query"/> embedded to the end; counts its rows into <paramref name="rows"/> when given.</summary>
+    internal static IReadOnlyList<JobEvent> RunEngine(INexmarkQuery query, NexmarkOptions options, int parallelism, TimeSpan checkpointInterval, EventCounter? rows = null)
+    {
+        var env = NewEnvironment(parallelism, checkpointInterval);
         NexmarkPipeline.Attach(query, env.FromNexmark(options), rows is null ? NexmarkPipeline.Discard : new CountRows(rows));
         var client = env.ExecuteAsync($"nexmark bench {query.Name}");
         var result = client.Completion.GetAwaiter().GetResult();

@@ -30,13 +30,15 @@ internal static class NexmarkContender
         var events = new Option<long>("--events") { Required = true };
         var parallelism = new Option<int>("--parallelism") { DefaultValueFactory = _ => 2 };
         var interval = new Option<string>("--checkpoint-interval") { DefaultValueFactory = _ => "1s" };
+        var config = new Option<string[]>("--config", "-D") { AllowMultipleArgumentsPerToken = false };
         var command = new Command("nexmark-contender", "Internal: measures one contender of one Nexmark query in this process and prints one JSON line.")
         {
-            query, contender, events, parallelism, interval,
+            query, contender, events, parallelism, interval, config,
         };
         command.Hidden = true;
         command.SetAction(r =>
         {
+            NexmarkBench.EngineConfiguration = ConfigEntries.Parse(r.GetValue(config));
             var result = Measure(r.GetValue(query)!, r.GetValue(contender)!, r.GetValue(events), r.GetValue(parallelism), Duration.Parse(r.GetValue(interval)!));
             Console.WriteLine(ToJson(result).ToJsonString());
             return 0;
@@ -59,6 +61,11 @@ internal static class NexmarkContender
             "--checkpoint-interval", $"{(long)interval.TotalMilliseconds}ms",
         })
             start.ArgumentList.Add(argument);
+        foreach (var (key, value) in NexmarkBench.EngineConfiguration)
+        {
+            start.ArgumentList.Add("-D");
+            start.ArgumentList.Add($"{key}={value}");
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {contender} run of {query}.");
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();

@@ -29,13 +29,7 @@ internal static class SubmitCommand
         {
             using var rest = client.CreateClient(r);
             var every = r.GetValue(interval) is { } text ? Duration.Parse(text) : (TimeSpan?)null;
-            var entries = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var entry in r.GetValue(config) ?? [])
-            {
-                var eq = entry.IndexOf('=');
-                if (eq <= 0) throw new ArgumentException($"-D '{entry}' must be KEY=VALUE, e.g. -D failover.strategy=region.");
-                entries[entry[..eq].Trim()] = entry[(eq + 1)..].Trim();
-            }
+            var entries = ConfigEntries.Parse(r.GetValue(config));
             return Submit(rest, r.GetValue(job)!, r.GetValue(parallelism), every, entries, r.GetValue(savepoint), r.GetValue(entryClass), r.GetValue(json), r.UnmatchedTokens);
         });
         return command;

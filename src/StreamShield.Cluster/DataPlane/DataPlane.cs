@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
 using StreamShield.Runtime.Network;
+using StreamShield.Serialization;
 using StreamShield.Cluster.Transport;
 
 namespace StreamShield.Cluster.DataPlane;
@@ -354,7 +355,7 @@ internal sealed class DataPlane : IDisposable
                         var sequence = reader.Int64();
                         var length = reader.Int32();
                         var bytes = reader.Bytes(length);
-                        var data = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+                        var data = BufferPool.Rent(Math.Max(1, length));
                         bytes.CopyTo(data);
                         _inputs.Deliver(link.PeerId, key, new NetworkBuffer(BufferKind.Data, sequence, data, length, 0, 1));
                         break;

@@ -1,4 +1,4 @@
-using System.Buffers;
+using StreamShield.Serialization;
 
 namespace StreamShield.Runtime.Network;
 
@@ -46,7 +46,7 @@ internal sealed class NetworkBuffer
         if (Interlocked.Decrement(ref _references) == 0 && Data is { } data)
         {
             Data = null;
-            ArrayPool<byte>.Shared.Return(data);
+            BufferPool.Return(data);
         }
     }
 
