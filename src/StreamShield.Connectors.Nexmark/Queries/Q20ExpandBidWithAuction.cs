@@ -39,8 +39,10 @@ public sealed class Q20ExpandBidWithAuction : NexmarkQuery<Q20Row>
 
     /// <inheritdoc />
     public override DataStream<Q20Row> Build(DataStream<Event> events) =>
-        Auctions(events).Filter(a => a.Category == Category, "q20 auctions").Connect(Bids(events))
-            .KeyBy(a => a.Id, b => b.Auction).Process(new AuctionJoin(), "q20 join");
+        // Every auction reaches the join, so a bid on another category's auction is dropped instead of waiting forever;
+        // those auctions cross the shuffle without their strings.
+        Auctions(events).Map(a => a.Category == Category ? a : a with { ItemName = "", Description = "", Extra = "" }, "q20 auctions")
+            .Connect(Bids(events)).KeyBy(a => a.Id, b => b.Auction).Process(new AuctionJoin(), "q20 join");
 
     /// <inheritdoc />
     public override JsonObject ToJson(Q20Row row) => new()
@@ -66,16 +68,25 @@ public sealed class Q20ExpandBidWithAuction : NexmarkQuery<Q20Row>
     private sealed class AuctionJoin : CoProcessFunction<Auction, Bid, Q20Row>
     {
         private IValueState<Auction?> _auction = null!;
+        private IValueState<bool> _otherCategory = null!;
         private IListState<Bid> _pending = null!;
 
         public override void Open()
         {
             _auction = RuntimeContext.GetState(new ValueStateDescriptor<Auction?>("auction"));
+            _otherCategory = RuntimeContext.GetState(new ValueStateDescriptor<bool>("other-category"));
             _pending = RuntimeContext.GetListState(new ListStateDescriptor<Bid>("pending-bids"));
         }
 
         public override void ProcessElement1(Auction value, Context context, ICollector<Q20Row> output)
         {
+            if (value.Category != Category)
+            {
+                // Its bids never match: remember only that (as a hand-written join remembers the ids it saw).
+                _otherCategory.Update(true);
+                _pending.Clear();
+                return;
+            }
             _auction.Update(value);
             foreach (var bid in _pending.Get()) output.Collect(Q20Row.Of(bid, value));
             _pending.Clear();
@@ -84,7 +95,7 @@ public sealed class Q20ExpandBidWithAuction : NexmarkQuery<Q20Row>
         public override void ProcessElement2(Bid value, Context context, ICollector<Q20Row> output)
         {
             if (_auction.Value is { } auction) output.Collect(Q20Row.Of(value, auction));
-            else _pending.Add(value);
+            else if (!_otherCategory.Value) _pending.Add(value);
         }
     }
 }

@@ -23,6 +23,8 @@ public sealed record Q9Row(
 /// remaining ties broken by bidder, then extra, so the result is deterministic). An updating result keyed by the auction
 /// id: a row whenever an auction's winning bid changes, the last row per id being the final one. Auctions and bids meet
 /// keyed by auction id; bids arriving before their auction wait in keyed state.
+/// <para>As in q4, an auction's state is dropped once the watermark passes its <c>expires</c> and a waiting bid's once
+/// it passes the bid's time: the same rows as the reference's regular join, with bounded state.</para>
 /// </summary>
 public sealed class Q9WinningBids : NexmarkQuery<Q9Row>
 {
@@ -88,12 +90,34 @@ public sealed class Q9WinningBids : NexmarkQuery<Q9Row>
             _auction.Update(value);
             foreach (var bid in _pending.Get()) Consider(value, bid, output);
             _pending.Clear();
+            context.TimerService.RegisterEventTimeTimer(value.Expires);
         }
 
         public override void ProcessElement2(Bid value, Context context, ICollector<Q9Row> output)
         {
-            if (_auction.Value is { } auction) Consider(auction, value, output);
-            else _pending.Add(value);
+            if (_auction.Value is { } auction)
+            {
+                Consider(auction, value, output);
+                return;
+            }
+            _pending.Add(value);
+            context.TimerService.RegisterEventTimeTimer(value.DateTime);
+        }
+
+        public override void OnTimer(long timestamp, Context context, ICollector<Q9Row> output)
+        {
+            if (_auction.Value is { } auction)
+            {
+                if (timestamp < auction.Expires) return;
+                // Closed: every later bid is after expires.
+                _auction.Clear();
+                _best.Clear();
+                return;
+            }
+            // Bids waiting for an auction that has not come: one arriving now would start after them.
+            var waiting = _pending.Get().Where(b => b.DateTime > timestamp).ToList();
+            if (waiting.Count == 0) _pending.Clear();
+            else _pending.Update(waiting);
         }
 
         private void Consider(Auction auction, Bid bid, ICollector<Q9Row> output)
