@@ -85,28 +85,24 @@ internal static partial class Baselines
                 return s;
             }).SelectMany(s => s.Emitted));
 
-    private sealed class Q4Bidding
+    /// <summary>One auction's side of an auction–bid join (q4, q9): bids before their auction wait in <see cref="Pending"/>.</summary>
+    private abstract class AuctionBidding<TOut>
     {
         public Auction? Auction;
-        public long Max = long.MinValue;
         public List<Bid> Pending = [];
-        public IReadOnlyList<Q4WinningBid> Emitted = [];
+        public IReadOnlyList<TOut> Emitted = [];
 
-        public void Consider(Bid b, List<Q4WinningBid> output)
-        {
-            var a = Auction!;
-            if (b.DateTime < a.DateTime || b.DateTime > a.Expires || b.Price <= Max) return;
-            Max = b.Price;
-            output.Add(new Q4WinningBid(a.Id, a.Category, b.Price));
-        }
+        /// <summary>What the query makes of <paramref name="b"/> once its auction is known.</summary>
+        public abstract void Consider(Bid b, List<TOut> output);
     }
 
-    private static IObservable<object> RxQ4(IObservable<Event> events) =>
+    /// <summary>Auctions and bids grouped by auction id, each group scanned with a <typeparamref name="TState"/>.</summary>
+    private static IObservable<TOut> RxAuctionBids<TState, TOut>(IObservable<Event> events) where TState : AuctionBidding<TOut>, new() =>
         events.Where(e => e.Type is EventType.Auction or EventType.Bid)
             .GroupBy(e => e.Type == EventType.Auction ? e.NewAuction!.Id : e.Bid!.Auction)
-            .SelectMany(auction => auction.Scan(new Q4Bidding(), (s, e) =>
+            .SelectMany(auction => auction.Scan(new TState(), (s, e) =>
             {
-                var output = new List<Q4WinningBid>();
+                var output = new List<TOut>();
                 if (e.Type == EventType.Auction)
                 {
                     s.Auction = e.NewAuction;
@@ -117,7 +113,23 @@ internal static partial class Baselines
                 else s.Pending.Add(e.Bid!);
                 s.Emitted = output;
                 return s;
-            }).SelectMany(s => s.Emitted))
+            }).SelectMany(s => s.Emitted));
+
+    private sealed class Q4Bidding : AuctionBidding<Q4WinningBid>
+    {
+        public long Max = long.MinValue;
+
+        public override void Consider(Bid b, List<Q4WinningBid> output)
+        {
+            var a = Auction!;
+            if (b.DateTime < a.DateTime || b.DateTime > a.Expires || b.Price <= Max) return;
+            Max = b.Price;
+            output.Add(new Q4WinningBid(a.Id, a.Category, b.Price));
+        }
+    }
+
+    private static IObservable<object> RxQ4(IObservable<Event> events) =>
+        RxAuctionBids<Q4Bidding, Q4WinningBid>(events)
             .GroupBy(w => w.Category)
             .SelectMany(category => category.Scan((Finals: new Dictionary<long, long>(), Sum: 0L, Count: 0L, Row: (Q4Row?)null), (c, w) =>
             {

@@ -7,14 +7,11 @@ namespace StreamShield.Cli.Bench;
 // More Rx.NET versions (q9, q11, q12, q15 to q20), in the style of Baselines.Rx.cs.
 internal static partial class Baselines
 {
-    private sealed class Q9Bidding
+    private sealed class Q9Bidding : AuctionBidding<Q9Row>
     {
-        public Auction? Auction;
         public Bid? Best;
-        public List<Bid> Pending = [];
-        public IReadOnlyList<Q9Row> Emitted = [];
 
-        public void Consider(Bid b, List<Q9Row> output)
+        public override void Consider(Bid b, List<Q9Row> output)
         {
             var a = Auction!;
             if (b.DateTime < a.DateTime || b.DateTime > a.Expires) return;
@@ -24,23 +21,7 @@ internal static partial class Baselines
         }
     }
 
-    private static IObservable<object> RxQ9(IObservable<Event> events) =>
-        events.Where(e => e.Type is EventType.Auction or EventType.Bid)
-            .GroupBy(e => e.Type == EventType.Auction ? e.NewAuction!.Id : e.Bid!.Auction)
-            .SelectMany(auction => auction.Scan(new Q9Bidding(), (s, e) =>
-            {
-                var output = new List<Q9Row>();
-                if (e.Type == EventType.Auction)
-                {
-                    s.Auction = e.NewAuction;
-                    foreach (var b in s.Pending) s.Consider(b, output);
-                    s.Pending = [];
-                }
-                else if (s.Auction is not null) s.Consider(e.Bid!, output);
-                else s.Pending.Add(e.Bid!);
-                s.Emitted = output;
-                return s;
-            }).SelectMany(s => s.Emitted));
+    private static IObservable<object> RxQ9(IObservable<Event> events) => RxAuctionBids<Q9Bidding, Q9Row>(events);
 
     // Rx has no session window: per bidder, a Scan starts a new session when a bid comes more than a gap after the
     // last, emitting the one it ends; the bidder's last session is emitted when the input ends.

@@ -16,9 +16,7 @@ public sealed record Q4WinningBid(long Auction, long Category, long Final);
 /// per category being the current value. Auctions and bids meet keyed by auction id (bids before their auction wait
 /// in keyed state); the per-category average keeps each auction's winning price in keyed map state.
 /// <para>Only the columns the join reads cross the shuffle. Unlike the reference's regular join, which keeps every
-/// auction and bid forever, an auction's state is dropped once the watermark passes its <c>expires</c> (no later bid
-/// can be within it), and a bid waiting for its auction once the watermark passes the bid's time (an auction arriving
-/// after that starts after the bid): the same rows with bounded state.</para>
+/// auction and bid forever, the join's state is bounded (<see cref="AuctionBidJoin{TAuction, TBid, TOut}"/>): the same rows.</para>
 /// </summary>
 public sealed class Q4AveragePriceForCategory : NexmarkQuery<Q4Row>
 {
@@ -47,55 +45,23 @@ public sealed class Q4AveragePriceForCategory : NexmarkQuery<Q4Row>
     /// <summary>What q4 reads of a bid.</summary>
     internal sealed record AuctionBid(long Auction, long Price, long DateTime);
 
-    private sealed class WinningBids : CoProcessFunction<OpenAuction, AuctionBid, Q4WinningBid>
+    private sealed class WinningBids : AuctionBidJoin<OpenAuction, AuctionBid, Q4WinningBid>
     {
-        private IValueState<OpenAuction?> _auction = null!;
         private IValueState<long> _max = null!;
-        private IListState<AuctionBid> _pending = null!;
 
         public override void Open()
         {
-            _auction = RuntimeContext.GetState(new ValueStateDescriptor<OpenAuction?>("auction"));
+            base.Open();
             _max = RuntimeContext.GetState(new ValueStateDescriptor<long>("max", long.MinValue));
-            _pending = RuntimeContext.GetListState(new ListStateDescriptor<AuctionBid>("pending-bids"));
         }
 
-        public override void ProcessElement1(OpenAuction value, Context context, ICollector<Q4WinningBid> output)
-        {
-            _auction.Update(value);
-            foreach (var bid in _pending.Get()) Consider(value, bid, output);
-            _pending.Clear();
-            context.TimerService.RegisterEventTimeTimer(value.Expires);
-        }
+        protected override long ExpiresOf(OpenAuction auction) => auction.Expires;
 
-        public override void ProcessElement2(AuctionBid value, Context context, ICollector<Q4WinningBid> output)
-        {
-            if (_auction.Value is { } auction)
-            {
-                Consider(auction, value, output);
-                return;
-            }
-            _pending.Add(value);
-            context.TimerService.RegisterEventTimeTimer(value.DateTime);
-        }
+        protected override long TimeOf(AuctionBid bid) => bid.DateTime;
 
-        public override void OnTimer(long timestamp, Context context, ICollector<Q4WinningBid> output)
-        {
-            if (_auction.Value is { } auction)
-            {
-                if (timestamp < auction.Expires) return;
-                // Closed: every later bid is after expires.
-                _auction.Clear();
-                _max.Clear();
-                return;
-            }
-            // Bids waiting for an auction that has not come: one arriving now would start after them.
-            var waiting = _pending.Get().Where(b => b.DateTime > timestamp).ToList();
-            if (waiting.Count == 0) _pending.Clear();
-            else _pending.Update(waiting);
-        }
+        protected override void Closed() => _max.Clear();
 
-        private void Consider(OpenAuction auction, AuctionBid bid, ICollector<Q4WinningBid> output)
+        protected override void Consider(OpenAuction auction, AuctionBid bid, ICollector<Q4WinningBid> output)
         {
             if (bid.DateTime < auction.DateTime || bid.DateTime > auction.Expires || bid.Price <= _max.Value) return;
             _max.Update(bid.Price);

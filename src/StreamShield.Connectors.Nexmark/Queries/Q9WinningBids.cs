@@ -23,8 +23,8 @@ public sealed record Q9Row(
 /// remaining ties broken by bidder, then extra, so the result is deterministic). An updating result keyed by the auction
 /// id: a row whenever an auction's winning bid changes, the last row per id being the final one. Auctions and bids meet
 /// keyed by auction id; bids arriving before their auction wait in keyed state.
-/// <para>As in q4, an auction's state is dropped once the watermark passes its <c>expires</c> and a waiting bid's once
-/// it passes the bid's time: the same rows as the reference's regular join, with bounded state.</para>
+/// <para>As in q4, the join's state is bounded (<see cref="AuctionBidJoin{TAuction, TBid, TOut}"/>): the same rows as
+/// the reference's regular join.</para>
 /// </summary>
 public sealed class Q9WinningBids : NexmarkQuery<Q9Row>
 {
@@ -72,55 +72,23 @@ public sealed class Q9WinningBids : NexmarkQuery<Q9Row>
         return string.CompareOrdinal(candidate.Extra, current.Extra) < 0;
     }
 
-    private sealed class Winning : CoProcessFunction<Auction, Bid, Q9Row>
+    private sealed class Winning : AuctionBidJoin<Auction, Bid, Q9Row>
     {
-        private IValueState<Auction?> _auction = null!;
         private IValueState<Bid?> _best = null!;
-        private IListState<Bid> _pending = null!;
 
         public override void Open()
         {
-            _auction = RuntimeContext.GetState(new ValueStateDescriptor<Auction?>("auction"));
+            base.Open();
             _best = RuntimeContext.GetState(new ValueStateDescriptor<Bid?>("best"));
-            _pending = RuntimeContext.GetListState(new ListStateDescriptor<Bid>("pending-bids"));
         }
 
-        public override void ProcessElement1(Auction value, Context context, ICollector<Q9Row> output)
-        {
-            _auction.Update(value);
-            foreach (var bid in _pending.Get()) Consider(value, bid, output);
-            _pending.Clear();
-            context.TimerService.RegisterEventTimeTimer(value.Expires);
-        }
+        protected override long ExpiresOf(Auction auction) => auction.Expires;
 
-        public override void ProcessElement2(Bid value, Context context, ICollector<Q9Row> output)
-        {
-            if (_auction.Value is { } auction)
-            {
-                Consider(auction, value, output);
-                return;
-            }
-            _pending.Add(value);
-            context.TimerService.RegisterEventTimeTimer(value.DateTime);
-        }
+        protected override long TimeOf(Bid bid) => bid.DateTime;
 
-        public override void OnTimer(long timestamp, Context context, ICollector<Q9Row> output)
-        {
-            if (_auction.Value is { } auction)
-            {
-                if (timestamp < auction.Expires) return;
-                // Closed: every later bid is after expires.
-                _auction.Clear();
-                _best.Clear();
-                return;
-            }
-            // Bids waiting for an auction that has not come: one arriving now would start after them.
-            var waiting = _pending.Get().Where(b => b.DateTime > timestamp).ToList();
-            if (waiting.Count == 0) _pending.Clear();
-            else _pending.Update(waiting);
-        }
+        protected override void Closed() => _best.Clear();
 
-        private void Consider(Auction auction, Bid bid, ICollector<Q9Row> output)
+        protected override void Consider(Auction auction, Bid bid, ICollector<Q9Row> output)
         {
             if (bid.DateTime < auction.DateTime || bid.DateTime > auction.Expires) return;
             if (_best.Value is { } best && !Beats(bid, best)) return;
