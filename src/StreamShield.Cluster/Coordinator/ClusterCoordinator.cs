@@ -116,9 +116,11 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
             var id = register.WorkerId;
             var session = new WorkerSession(id, connection, register);
             connection.Name = $"control {id}";
-            _workers[id] = session;
-            connection.Closed += (_, reason) => OnWorkerLost(session, reason is null ? "connection closed" : $"connection lost ({reason.Message})");
+            // Registered must be the first frame the worker reads: once the session is in _workers, the watchdog
+            // may send it heartbeats and deployments, so it is published only after the answer went out.
             connection.Send((byte)ControlType.Registered, new SimpleMessage(id, RestUrl, (long)HeartbeatTimeout.TotalMilliseconds).Encode());
+            if (!_workers.TryAdd(id, session)) throw new InvalidDataException($"worker id '{id}' registered twice at once");
+            connection.Closed += (_, reason) => OnWorkerLost(session, reason is null ? "connection closed" : $"connection lost ({reason.Message})");
             connection.Start((t, p) => OnFrame(session, t, p));
             _log($"worker {id} registered: pid {register.Pid}, {register.Slots} slots, data port {register.Host}:{register.DataPort}");
             Schedule();
