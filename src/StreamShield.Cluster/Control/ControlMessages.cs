@@ -252,6 +252,25 @@ internal sealed record SubtaskCheckpointMessage(string AttemptId, int VertexId, 
     }
 }
 
+/// <summary>Where checkpoint <c>CheckpointId</c> of an attempt writes, and the completed checkpoint its incremental snapshots may build on (-1: none).</summary>
+internal sealed record CheckpointLocationMessage(string AttemptId, long CheckpointId, string Location, long BaseCheckpointId)
+{
+    public byte[] Encode() => ControlMessages.Encode(o =>
+    {
+        o.WriteString(AttemptId);
+        o.WriteInt64(CheckpointId);
+        o.WriteString(Location);
+        o.WriteInt64(BaseCheckpointId);
+    });
+
+    public static CheckpointLocationMessage Decode(DataInput i, ControlType type)
+    {
+        var m = new CheckpointLocationMessage(i.ReadString() ?? "", i.ReadInt64(), i.ReadString() ?? "", i.ReadInt64());
+        ControlMessages.EnsureEnd(i, type);
+        return m;
+    }
+}
+
 /// <summary>A message carrying an attempt or job id and an optional text (cancel, terminate, released, job ended, peer lost, locations, refusals).</summary>
 internal sealed record SimpleMessage(string Id, string? Text = null, long Number = 0)
 {

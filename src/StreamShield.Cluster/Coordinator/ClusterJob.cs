@@ -151,10 +151,11 @@ internal sealed class ClusterJob : IDisposable
         }
     }
 
-    private void OnCheckpointTriggering(long id, string location)
+    private void OnCheckpointTriggering(long id, CheckpointTarget target)
     {
         lock (_triggered) _triggered[id] = DateTimeOffset.UtcNow;
-        foreach (var a in _live) SendToAttempt(a, ControlType.CheckpointLocation, new SimpleMessage(a.AttemptId, location, id).Encode());
+        foreach (var a in _live)
+            SendToAttempt(a, ControlType.CheckpointLocation, new CheckpointLocationMessage(a.AttemptId, id, target.Location, target.BaseCheckpointId ?? -1).Encode());
     }
 
     private void OnCheckpointEnded(CheckpointOutcome o)

@@ -21,7 +21,7 @@ internal sealed class WorkerAttempt : ITaskOwner
     private readonly Action<ControlType, byte[]> _send;
     private readonly DataPlane.DataPlane _dataPlane;
     private readonly BackgroundExecutor _snapshots;
-    private readonly ConcurrentDictionary<long, string> _locations = new();
+    private readonly ConcurrentDictionary<long, CheckpointTarget> _targets = new();
     private readonly List<StreamTask> _tasks = new();
     private readonly Dictionary<StreamTask, TaskState> _reported = new();
     private readonly string _spillDirectory;
@@ -135,20 +135,20 @@ internal sealed class WorkerAttempt : ITaskOwner
         foreach (var t in _tasks) t.Terminate();
     }
 
-    public void SetLocation(long checkpointId, string location) => _locations[checkpointId] = location;
+    public void SetTarget(long checkpointId, CheckpointTarget target) => _targets[checkpointId] = target;
 
     public StreamTask? Find(int vertexId, int subtask) => _tasks.FirstOrDefault(t => t.Id.VertexId == vertexId && t.Id.Subtask == subtask);
 
     public void RunAsync(Action work) => _snapshots.Execute(work);
 
-    public string? LocationOf(long checkpointId)
+    public CheckpointTarget? TargetOf(long checkpointId)
     {
         // The coordinator announces a checkpoint's location to every worker before triggering its sources, but the
         // barrier can overtake the announcement (it travels another connection): wait for it briefly.
         var deadline = Environment.TickCount64 + 10_000;
         while (!_over)
         {
-            if (_locations.TryGetValue(checkpointId, out var location)) return location;
+            if (_targets.TryGetValue(checkpointId, out var target)) return target;
             if (Environment.TickCount64 > deadline) return null;
             Thread.Sleep(1);
         }

@@ -5,6 +5,7 @@ using StreamShield.Cluster.Control;
 using StreamShield.Cluster.Jobs;
 using StreamShield.Cluster.Packaging;
 using StreamShield.Cluster.Transport;
+using StreamShield.Runtime.Checkpointing;
 using StreamShield.Runtime.Tasks;
 using StreamShield.Serialization;
 
@@ -143,8 +144,9 @@ internal sealed class WorkerHost : IDisposable
                 }
             case ControlType.CheckpointLocation:
                 {
-                    var m = SimpleMessage.Decode(input, t);
-                    if (_attempts.TryGetValue(m.Id, out var a)) a.SetLocation(m.Number, m.Text ?? "");
+                    var m = CheckpointLocationMessage.Decode(input, t);
+                    if (_attempts.TryGetValue(m.AttemptId, out var a))
+                        a.SetTarget(m.CheckpointId, new CheckpointTarget(m.Location, m.BaseCheckpointId >= 0 ? m.BaseCheckpointId : null));
                     break;
                 }
             case ControlType.TriggerCheckpoint or ControlType.CheckpointComplete or ControlType.CheckpointAborted:

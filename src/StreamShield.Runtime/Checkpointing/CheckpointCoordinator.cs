@@ -22,6 +22,11 @@ internal sealed class CheckpointCoordinator : IDisposable
     private readonly object _lock = new();
     private readonly Dictionary<long, PendingCheckpoint> _pending = new();
     private readonly List<string> _completed = new();
+    // Incremental checkpoints share state files: a discarded checkpoint's files are deleted only once no retained
+    // checkpoint, and no pending one's base, names them. Both maps are guarded by _gcLock.
+    private readonly Dictionary<string, HashSet<string>> _referencedFiles = new(StringComparer.Ordinal); // location -> absolute files its metadata names
+    private readonly List<string> _discarded = new(); // discarded locations whose files may still be referenced
+    private readonly object _gcLock = new();
     private readonly Thread _ticker;
     private IReadOnlyList<ICheckpointParticipant>? _tasks;
     private long _nextId;
@@ -58,7 +63,7 @@ internal sealed class CheckpointCoordinator : IDisposable
     /// Called under the coordinator's lock with a new checkpoint's id and location, before its sources are triggered
     /// (the cluster tells every worker where the checkpoint's state files go).
     /// </summary>
-    public Action<long, string>? Triggering { get; set; }
+    public Action<long, CheckpointTarget>? Triggering { get; set; }
 
     /// <summary>Called (outside the lock) when a checkpoint or savepoint completed or failed, for checkpoint history views.</summary>
     public Action<CheckpointOutcome>? Ended { get; set; }
@@ -102,9 +107,10 @@ internal sealed class CheckpointCoordinator : IDisposable
         }
     }
 
-    public string? LocationOf(long id)
+    /// <summary>Where a pending checkpoint writes, and the checkpoint its incremental snapshots may build on (null if it is no longer pending).</summary>
+    public CheckpointTarget? TargetOf(long id)
     {
-        lock (_lock) return _pending.TryGetValue(id, out var p) ? p.Location : null;
+        lock (_lock) return _pending.TryGetValue(id, out var p) ? p.Target : null;
     }
 
     private void Tick()
@@ -181,11 +187,20 @@ internal sealed class CheckpointCoordinator : IDisposable
         var location = _storage.CreateLocation(id, savepointDir);
         var tasks = _tasks!;
         var now = _clock.GetUtcNow();
-        var pending = new PendingCheckpoint(id, location, now.ToUnixTimeMilliseconds(), Stopwatch.GetTimestamp(), tasks.Count, savepoint, isFinal) { Tasks = _tasks };
+        // A checkpoint may build on the newest completed one: it is retained, and kept while this one is pending.
+        var baseLocation = savepoint is null && _completed.Count > 0 ? _completed[^1] : null;
+        long? baseId = baseLocation is not null ? IdOf(baseLocation) : null;
+        var target = new CheckpointTarget(location, baseId);
+        var pending = new PendingCheckpoint(id, location, now.ToUnixTimeMilliseconds(), Stopwatch.GetTimestamp(), tasks.Count, savepoint, isFinal)
+        {
+            Tasks = _tasks,
+            Target = target,
+            BaseLocation = baseLocation,
+        };
         _pending[id] = pending;
         _lastTriggerMs = now.ToUnixTimeMilliseconds();
         _timeline.Add(JobEventKind.CheckpointTriggered, $"{(savepoint is null ? "Checkpoint" : "Savepoint")} {id} triggered{(isFinal ? " (final)" : "")}", now);
-        Triggering?.Invoke(id, location);
+        Triggering?.Invoke(id, target);
         foreach (var t in tasks) if (t.IsSource) t.TriggerCheckpoint(id);
     }
 
@@ -210,12 +225,14 @@ internal sealed class CheckpointCoordinator : IDisposable
 
     private void Complete(PendingCheckpoint p)
     {
+        IReadOnlyList<StateFileInfo>? metadataFiles = null;
         try
         {
             var acks = p.Acks.Values.ToList();
             var metadata = new CheckpointMetadata(p.Id, p.StartMs, p.Savepoint is not null, _jobName,
                 acks.SelectMany(a => a.States).ToList(), acks.SelectMany(a => a.Files).ToList());
             var bytes = MetadataSerializer.Write(metadata);
+            metadataFiles = metadata.Files;
             // Completing and detaching are atomic: a checkpoint of an attempt that has failed meanwhile must not
             // complete, or the restarted attempt (already restoring from an older one) would clean up files it needs.
             lock (_lock)
@@ -249,6 +266,7 @@ internal sealed class CheckpointCoordinator : IDisposable
                 LastDuration = duration;
                 LastSize = size;
                 _completed.Add(p.Location);
+                lock (_gcLock) _referencedFiles[p.Location] = ReferencedFiles(p.Location, metadataFiles!);
                 while (_completed.Count > _config.RetainedCheckpoints)
                 {
                     discard.Add(_completed[0]);
@@ -262,9 +280,44 @@ internal sealed class CheckpointCoordinator : IDisposable
         }
         if (tasks is not null) foreach (var t in tasks) t.NotifyCheckpointComplete(p.Id);
         Ended?.Invoke(new CheckpointOutcome(p.Id, p.Savepoint is not null, true, duration, size, p.Location, null));
-        foreach (var d in discard) _storage.Discard(d);
+        CollectGarbage(discard);
         p.Savepoint?.TrySetResult(p.Location);
         if (p.IsFinal) FinalCheckpointDone?.Invoke();
+    }
+
+    private static long? IdOf(string location) => long.TryParse(Path.GetFileName(location).AsSpan(4), out var id) ? id : null;
+
+    private static HashSet<string> ReferencedFiles(string location, IEnumerable<StateFileInfo> files) =>
+        files.Select(f => Path.GetFullPath(Path.Combine(location, f.FileName))).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The files a completed checkpoint's metadata names (read from storage for checkpoints of an earlier run).</summary>
+    private HashSet<string> ReferencedFilesOf(string location)
+    {
+        if (_referencedFiles.TryGetValue(location, out var files)) return files;
+        var loaded = CheckpointLoader.TryLoad(location, out _);
+        return _referencedFiles[location] = loaded is null ? new(StringComparer.Ordinal) : ReferencedFiles(location, loaded.Metadata.Files);
+    }
+
+    /// <summary>
+    /// Discards checkpoints that fell out of retention: each stops being restorable at once, and its files go as soon
+    /// as no retained checkpoint and no pending checkpoint's base name them (they may be shared by incremental ones).
+    /// </summary>
+    private void CollectGarbage(IEnumerable<string> newlyDiscarded)
+    {
+        List<string> keepers;
+        lock (_lock) keepers = _completed.Concat(_pending.Values.Select(p => p.BaseLocation).OfType<string>()).Distinct().ToList();
+        lock (_gcLock)
+        {
+            _discarded.AddRange(newlyDiscarded);
+            if (_discarded.Count == 0) return;
+            var keep = keepers.SelectMany(ReferencedFilesOf).ToHashSet(StringComparer.Ordinal);
+            _discarded.RemoveAll(location =>
+            {
+                if (!_storage.Discard(location, keep)) return false;
+                _referencedFiles.Remove(location);
+                return true;
+            });
+        }
     }
 
     private void Fail(long id, string reason, bool countsAsFailure)
@@ -342,8 +395,14 @@ internal sealed class CheckpointCoordinator : IDisposable
         public TaskCompletionSource<string>? Savepoint { get; } = savepoint;
         public bool IsFinal { get; } = isFinal;
         public Dictionary<SubtaskId, TaskCheckpointAck> Acks { get; } = new();
+        public CheckpointTarget Target { get; init; } = new(location, null);
+        /// <summary>The completed checkpoint whose files this one may refer to; kept on disk while this one is pending.</summary>
+        public string? BaseLocation { get; init; }
     }
 }
+
+/// <summary>Where a checkpoint writes, and the completed checkpoint (if any) its incremental keyed-state snapshots may build on.</summary>
+internal sealed record CheckpointTarget(string Location, long? BaseCheckpointId);
 
 /// <summary>How a checkpoint or savepoint ended.</summary>
 internal sealed record CheckpointOutcome(long Id, bool IsSavepoint, bool Succeeded, TimeSpan Duration, long? Size, string Location, string? Failure);

@@ -2,8 +2,20 @@ using StreamShield.Runtime.State;
 
 namespace StreamShield.Runtime.Checkpointing;
 
-/// <summary>Where one operator subtask's keyed state lives: a file and each key group's byte range in it.</summary>
-internal sealed record KeyedStateHandle(string FileName, KeyGroupRange Range, IReadOnlyDictionary<int, (long Offset, int Length)> KeyGroups);
+/// <summary>
+/// Where one operator subtask's keyed state lives: the files (relative to the checkpoint's directory; an
+/// incremental checkpoint also names files of the older checkpoints it builds on) and, per key group, the byte
+/// ranges to apply in order: the first written by a full snapshot, the rest by incremental ones.
+/// </summary>
+internal sealed record KeyedStateHandle(KeyGroupRange Range, IReadOnlyList<string> Files, IReadOnlyDictionary<int, IReadOnlyList<KeyGroupSegment>> KeyGroups)
+{
+    /// <summary>A handle of one file holding each key group in one range (a full snapshot).</summary>
+    public static KeyedStateHandle SingleFile(string fileName, KeyGroupRange range, IReadOnlyDictionary<int, (long Offset, int Length)> keyGroups) =>
+        new(range, [fileName], keyGroups.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<KeyGroupSegment>)[new KeyGroupSegment(0, kv.Value.Offset, kv.Value.Length)]));
+}
+
+/// <summary>A key group's bytes: an index into <see cref="KeyedStateHandle.Files"/>, an offset and a length.</summary>
+internal readonly record struct KeyGroupSegment(int File, long Offset, int Length);
 
 /// <summary>The state one operator subtask contributed to a checkpoint.</summary>
 internal sealed record OperatorSubtaskState(

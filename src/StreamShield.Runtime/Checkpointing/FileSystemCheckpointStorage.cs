@@ -5,6 +5,9 @@ internal sealed class FileSystemCheckpointStorage : ICheckpointStorage
 {
     public const string MetadataFileName = "_metadata";
 
+    /// <summary>Marks a discarded checkpoint whose directory stays because newer (incremental) checkpoints still use some of its files.</summary>
+    public const string DiscardedMarkerName = "_discarded";
+
     public FileSystemCheckpointStorage(string root)
     {
         Root = Path.GetFullPath(root);
@@ -45,14 +48,31 @@ internal sealed class FileSystemCheckpointStorage : ICheckpointStorage
             ? Array.Empty<string>()
             : Directory.GetDirectories(root, "chk-*")
                 .Select(d => (Dir: d, Id: long.TryParse(Path.GetFileName(d)[4..], out var id) ? id : -1))
-                .Where(x => x.Id >= 0 && (includeIncomplete || File.Exists(Path.Combine(x.Dir, MetadataFileName))))
+                .Where(x => x.Id >= 0 && !File.Exists(Path.Combine(x.Dir, DiscardedMarkerName))
+                    && (includeIncomplete || File.Exists(Path.Combine(x.Dir, MetadataFileName))))
                 .OrderByDescending(x => x.Id)
                 .Select(x => x.Dir)
                 .ToList();
 
-    public void Discard(string location)
+    public bool Discard(string location, IReadOnlySet<string>? keep = null)
     {
-        try { if (Directory.Exists(location)) Directory.Delete(location, recursive: true); }
-        catch (IOException) { } // a reader may still hold a file; the next discard round retries nothing, which only leaks disk
+        try
+        {
+            if (!Directory.Exists(location)) return true;
+            var files = Directory.GetFiles(location);
+            if (keep is null || !files.Any(keep.Contains))
+            {
+                Directory.Delete(location, recursive: true);
+                return true;
+            }
+            // The marker first, then the metadata: from here on the checkpoint is not restorable, nor listed as incomplete.
+            File.WriteAllBytes(Path.Combine(location, DiscardedMarkerName), []);
+            File.Delete(Path.Combine(location, MetadataFileName));
+            foreach (var f in files)
+                if (!keep.Contains(f) && Path.GetFileName(f) != DiscardedMarkerName) File.Delete(f);
+            return false;
+        }
+        catch (IOException) { return false; } // a reader may still hold a file: retried at the next discard round
+        catch (UnauthorizedAccessException) { return false; }
     }
 }

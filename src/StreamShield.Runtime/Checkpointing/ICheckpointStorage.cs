@@ -22,6 +22,10 @@ internal interface ICheckpointStorage
     /// <summary>Completed checkpoint directories under <see cref="Root"/>, newest first.</summary>
     IReadOnlyList<string> ListCheckpoints();
 
-    /// <summary>Deletes a checkpoint directory.</summary>
-    void Discard(string location);
+    /// <summary>
+    /// Deletes a checkpoint directory. With <paramref name="keep"/> (absolute paths of files other checkpoints
+    /// still refer to), the checkpoint stops being restorable at once but those files stay; returns true once the
+    /// directory is gone.
+    /// </summary>
+    bool Discard(string location, IReadOnlySet<string>? keep = null);
 }

@@ -22,13 +22,13 @@ internal sealed class RestoreAssignment(CheckpointLoader.Loaded checkpoint)
         CheckMaxParallelism(uid, operatorName, maxParallelism);
 
         var range = KeyGroupRangeAssignment.RangeFor(maxParallelism, parallelism, subtask);
-        var keyGroups = new List<(int, Func<byte[]>)>();
+        var keyGroups = new List<(int, Func<IReadOnlyList<byte[]>>)>();
         foreach (var s in old)
         {
             if (s.Keyed is not { } handle) continue;
-            var file = Path.Combine(checkpoint.Location, handle.FileName);
-            foreach (var (kg, (offset, length)) in handle.KeyGroups)
-                if (range.Contains(kg)) keyGroups.Add((kg, () => ReadSegment(file, offset, length)));
+            var files = handle.Files.Select(f => Path.Combine(checkpoint.Location, f)).ToList();
+            foreach (var (kg, segments) in handle.KeyGroups)
+                if (range.Contains(kg)) keyGroups.Add((kg, () => segments.Select(seg => ReadSegment(files[seg.File], seg.Offset, seg.Length)).ToList()));
         }
 
         var operatorState = new Dictionary<string, OperatorStateSnapshot>(StringComparer.Ordinal);

@@ -71,7 +71,7 @@ internal sealed class JobAttempt : ITaskOwner
 
     public void RunAsync(Action work) => _master.Snapshots.Execute(work);
 
-    public string? LocationOf(long checkpointId) => _over ? null : _master.Coordinator.LocationOf(checkpointId);
+    public CheckpointTarget? TargetOf(long checkpointId) => _over ? null : _master.Coordinator.TargetOf(checkpointId);
 
     public void OnTaskFailed(StreamTask task, Exception error)
     {
@@ -105,11 +105,18 @@ internal sealed class JobAttempt : ITaskOwner
 }
 
 /// <summary>Runtime settings of a job, from <see cref="StreamEnvironment.Configuration"/>.</summary>
-internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMemoryPerChannel, long RetainedOutputSpillPerChannel, string SpillDirectory)
+internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMemoryPerChannel, long RetainedOutputSpillPerChannel, string SpillDirectory,
+    bool IncrementalSnapshots = true)
 {
     public const string CreditsKey = "network.credits-per-channel";
     public const string RetainedKey = "network.retained-output.memory-per-channel";
     public const string SpillKey = "network.retained-output.spill-per-channel";
+
+    /// <summary>
+    /// `true` (default): a checkpoint writes only the keyed state that changed since the newest completed one and
+    /// refers to the older files for the rest; `false`: every checkpoint writes all keyed state. Savepoints are always full.
+    /// </summary>
+    public const string IncrementalKey = "state.backend.incremental";
 
     /// <summary>
     /// `full` (restart every subtask) or `region` (restart only the failed subtask's pipelined region). Region
@@ -120,11 +127,14 @@ internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMem
     public static JobSettings From(IDictionary<string, string> config, string spillDirectory)
     {
         foreach (var key in config.Keys)
-            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey or SpillKey or FailoverKey))
-                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, {SpillKey}, {FailoverKey}, fault.<point>.");
+            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey or SpillKey or FailoverKey or IncrementalKey))
+                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, {SpillKey}, {FailoverKey}, {IncrementalKey}, fault.<point>.");
+        var incremental = true;
+        if (config.TryGetValue(IncrementalKey, out var inc) && !bool.TryParse(inc, out incremental))
+            throw new JobBuildException($"Configuration '{IncrementalKey} = {inc}' must be 'true' or 'false'.");
         if (config.TryGetValue(FailoverKey, out var failover) && failover is not ("full" or "region"))
             throw new JobBuildException($"Configuration '{FailoverKey} = {failover}' must be 'full' or 'region'.");
-        return new JobSettings(Int(config, CreditsKey, 8, 1), Int(config, RetainedKey, 4 * 1024 * 1024, 0), Long(config, SpillKey, 0), spillDirectory);
+        return new JobSettings(Int(config, CreditsKey, 8, 1), Int(config, RetainedKey, 4 * 1024 * 1024, 0), Long(config, SpillKey, 0), spillDirectory, incremental);
     }
 
     private static long Long(IDictionary<string, string> config, string key, long fallback)

@@ -24,5 +24,5 @@ internal sealed class FaultInjectingStorage(ICheckpointStorage inner, FaultInjec
     }
 
     public IReadOnlyList<string> ListCheckpoints() => inner.ListCheckpoints();
-    public void Discard(string location) => inner.Discard(location);
+    public bool Discard(string location, IReadOnlySet<string>? keep = null) => inner.Discard(location, keep);
 }

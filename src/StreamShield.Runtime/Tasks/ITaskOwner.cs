@@ -22,8 +22,8 @@ internal interface ITaskOwner
     /// <summary>Runs the asynchronous part of snapshots, off the subtask thread.</summary>
     void RunAsync(Action work);
 
-    /// <summary>The directory checkpoint <paramref name="checkpointId"/> writes to (null if it is no longer pending).</summary>
-    string? LocationOf(long checkpointId);
+    /// <summary>Where checkpoint <paramref name="checkpointId"/> writes and what it may build on (null if it is no longer pending).</summary>
+    CheckpointTarget? TargetOf(long checkpointId);
 
     void OnTaskFailed(StreamTask task, Exception error);
     void OnCheckpointAcknowledged(StreamTask task, long checkpointId, TaskCheckpointAck ack);

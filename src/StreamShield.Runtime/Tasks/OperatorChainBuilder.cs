@@ -102,7 +102,7 @@ internal static class OperatorChainBuilder
     private sealed class BackendFactory(string name, int maxParallelism, KeyGroupRange range, StreamTask task) : IKeyInfoVisitor<object>
     {
         public object Visit<T, TKey>(KeyInfo<T, TKey> key) =>
-            new HeapKeyedStateBackend<TKey>(name, maxParallelism, range, key.Serializer, () => task.Timers.Now, task.Timers.Register);
+            new HeapKeyedStateBackend<TKey>(name, maxParallelism, range, key.Serializer, () => task.Timers.Now, task.Timers.Register, task.Deployment.IncrementalSnapshots);
     }
 
     private sealed class WriterFactory(JobEdge edge, OutputChannel[] channels, StreamTask task, TaskDeployment d) : IStreamTypeVisitor<object>

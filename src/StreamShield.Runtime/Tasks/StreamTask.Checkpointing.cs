@@ -44,16 +44,18 @@ internal sealed partial class StreamTask
         var start = Stopwatch.GetTimestamp();
         if (_checkpointFault is not null) Owner.Faults!.Hit(_checkpointFault, Deployment.Subtask, Owner.Attempt, $"checkpoint {checkpointId} of {Name}");
         var vertex = Deployment.Vertex;
+        // Asked first: keyed state snapshots as a delta from the base checkpoint the coordinator names.
+        var target = Owner.TargetOf(checkpointId);
         var operatorStates = new List<(int Index, IReadOnlyList<State.OperatorStateSnapshot> OperatorState, IKeyedStateSnapshot? Keyed)>();
         for (var i = 0; i < chain.Operators.Length; i++)
         {
             chain.Operators[i].SnapshotState(checkpointId);
-            operatorStates.Add((i, chain.OperatorStates[i].Snapshot(), chain.KeyedBackends[i]?.Snapshot()));
+            operatorStates.Add((i, chain.OperatorStates[i].Snapshot(), chain.KeyedBackends[i]?.Snapshot(checkpointId, target?.BaseCheckpointId)));
         }
         foreach (var w in chain.Writers) w.BroadcastEvent(BufferKind.Barrier, checkpointId);
         var syncDuration = Stopwatch.GetElapsedTime(start);
 
-        var location = Owner.LocationOf(checkpointId);
+        var location = target?.Location;
         if (location is null)
         {
             foreach (var s in operatorStates) s.Keyed?.Dispose();
@@ -88,10 +90,17 @@ internal sealed partial class StreamTask
                             length = stream.Length;
                             checksum = stream is ChecksummingStream cs ? cs.Checksum : 0;
                         }
-                        if (checksum == 0) checksum = Checksum.OfFile(Path.Combine(location, fileName), out length);
-                        files.Add(new StateFileInfo(fileName, length, checksum));
+                        var path = Path.GetFullPath(Path.Combine(location, fileName));
+                        if (checksum == 0) checksum = Checksum.OfFile(path, out length);
                         bytes += length;
-                        handle = new KeyedStateHandle(fileName, keyed.Range, offsets);
+                        // The chain names this file and, for an incremental snapshot, files of older checkpoints.
+                        var chain = keyed.Complete(path, length, checksum, offsets);
+                        var names = chain.Files.Keys.ToList();
+                        var fileIndex = names.Select((f, n) => (f, n)).ToDictionary(x => x.f, x => x.n, StringComparer.Ordinal);
+                        foreach (var f in names) files.Add(new StateFileInfo(Path.GetRelativePath(location, f), chain.Files[f].Length, chain.Files[f].Checksum));
+                        handle = new KeyedStateHandle(keyed.Range, names.Select(f => Path.GetRelativePath(location, f)).ToList(),
+                            chain.KeyGroups.ToDictionary(kv => kv.Key,
+                                kv => (IReadOnlyList<KeyGroupSegment>)kv.Value.Select(s => new KeyGroupSegment(fileIndex[s.File], s.Offset, s.Length)).ToList()));
                     }
                     bytes += opState.Sum(s => s.Entries.Sum(e => (long)e.Length));
                     states.Add(new OperatorSubtaskState(co.Uid, subtask, vertex.Parallelism, vertex.MaxParallelism, opState, handle));

@@ -12,7 +12,7 @@ internal readonly record struct SubtaskId(int VertexId, int Subtask);
 /// <summary>State to restore into one operator of a subtask.</summary>
 internal sealed record RestoredOperatorState(
     IReadOnlyDictionary<string, OperatorStateSnapshot> OperatorState,
-    IReadOnlyList<(int KeyGroup, Func<byte[]> Load)> KeyGroups);
+    IReadOnlyList<(int KeyGroup, Func<IReadOnlyList<byte[]>> Load)> KeyGroups);
 
 /// <summary>Everything a subtask needs to run: its place in the graph, its channels, its restored state.</summary>
 internal sealed class TaskDeployment(
@@ -35,6 +35,8 @@ internal sealed class TaskDeployment(
     /// <summary>Disk per channel for retained output past the memory limit; 0 keeps it in memory only (abandoned past the limit until the next checkpoint).</summary>
     public long RetainedOutputSpillLimit { get; } = retainedOutputSpillLimit;
     public string Name { get; } = $"{vertex.Name} ({subtask + 1}/{vertex.Parallelism})";
+    /// <summary>Whether keyed state may be snapshotted incrementally (<see cref="Execution.JobSettings.IncrementalKey"/>).</summary>
+    public bool IncrementalSnapshots { get; init; } = true;
 
     /// <summary>
     /// The deployment of subtask <paramref name="ev"/>: its channels per edge in subtask order (the order partitioners
@@ -52,6 +54,7 @@ internal sealed class TaskDeployment(
             ? _ => null
             : uid => restore.For(uid, vertex.Operators.First(o => o.Uid == uid).Name, subtask, vertex.Parallelism, vertex.MaxParallelism);
         return new TaskDeployment(vertex, subtask, inputs, outputs, signal, restoreFn, restore is not null,
-            settings.SpillDirectory, settings.RetainedOutputMemoryPerChannel, settings.RetainedOutputSpillPerChannel);
+            settings.SpillDirectory, settings.RetainedOutputMemoryPerChannel, settings.RetainedOutputSpillPerChannel)
+        { IncrementalSnapshots = settings.IncrementalSnapshots };
     }
 }

@@ -98,11 +98,24 @@ public sealed partial class CheckpointCoordinatorTests(Xunit.Abstractions.ITestO
         var completed = result.Timeline.Where(e => e.Kind == JobEventKind.CheckpointCompleted).Select(e => IdIn(e.Message)).ToList();
         Assert.True(completed.Count > retained, $"Only {completed.Count} checkpoints completed; the test needs more than {retained}.\n{timeline}");
 
-        var dirs = Directory.GetDirectories(env.Checkpointing.Directory!).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var root = env.Checkpointing.Directory!;
+        var restorable = FileSystemCheckpointStorage.ListCheckpoints(root).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         var expected = completed.OrderDescending().Take(retained).Select(id => $"chk-{id}").Order(StringComparer.Ordinal).ToList();
-        Assert.True(expected.SequenceEqual(dirs), $"Kept [{string.Join(", ", dirs)}], expected the newest {retained}: [{string.Join(", ", expected)}].\n{timeline}");
-        foreach (var d in Directory.GetDirectories(env.Checkpointing.Directory!))
-            Assert.True(CheckpointLoader.TryLoad(d, out var error) is not null, $"{d}: {error}");
+        Assert.True(expected.SequenceEqual(restorable), $"Restorable [{string.Join(", ", restorable)}], expected the newest {retained}: [{string.Join(", ", expected)}].\n{timeline}");
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in restorable.Select(n => Path.Combine(root, n!)))
+        {
+            var loaded = CheckpointLoader.TryLoad(d, out var error);
+            Assert.True(loaded is not null, $"{d}: {error}");
+            foreach (var f in loaded!.Metadata.Files) referenced.Add(Path.GetFullPath(Path.Combine(d, f.FileName)));
+        }
+        // Older directories may stay only as holders of state files that retained (incremental) checkpoints use.
+        foreach (var d in Directory.GetDirectories(root).Where(d => !restorable.Contains(Path.GetFileName(d))))
+        {
+            Assert.True(File.Exists(Path.Combine(d, FileSystemCheckpointStorage.DiscardedMarkerName)), $"{d} is neither retained nor marked discarded.\n{timeline}");
+            var unreferenced = Directory.GetFiles(d).Where(f => Path.GetFileName(f) != FileSystemCheckpointStorage.DiscardedMarkerName && !referenced.Contains(f)).ToList();
+            Assert.True(unreferenced.Count == 0, $"{d} keeps files no retained checkpoint uses: {string.Join(", ", unreferenced)}");
+        }
     }
 
     [Theory]

@@ -26,10 +26,16 @@ public sealed class MetadataSerializerTests
                     new OperatorStateSnapshot("everyone", OperatorStateMode.Union, []),
                     new OperatorStateSnapshot("rules", OperatorStateMode.Broadcast, [[7, 7], [8]]),
                 ],
-                new KeyedStateHandle("counter-1.kstate", new KeyGroupRange(64, 127),
-                    new Dictionary<int, (long, int)> { [64] = (0, 10), [100] = (10, 250), [127] = (260, 1) })),
+                // An incremental chain: key group 100 is a full segment in an older checkpoint plus a delta here.
+                new KeyedStateHandle(new KeyGroupRange(64, 127), ["counter-1.kstate", "../chk-6/counter-1.kstate"],
+                    new Dictionary<int, IReadOnlyList<KeyGroupSegment>>
+                    {
+                        [64] = [new(0, 0, 10)],
+                        [100] = [new(1, 0, 900), new(0, 10, 250)],
+                        [127] = [new(1, 900, 1)],
+                    })),
         ],
-        Files: [new StateFileInfo("counter-1.kstate", 261, 0xFEDC_BA98_7654_3210UL)]);
+        Files: [new StateFileInfo("counter-1.kstate", 261, 0xFEDC_BA98_7654_3210UL), new StateFileInfo("../chk-6/counter-1.kstate", 901, 42)]);
 
     [Fact]
     public void RoundTripKeepsEveryField()
@@ -57,9 +63,10 @@ public sealed class MetadataSerializerTests
             Assert.Equal(a.Keyed is null, b.Keyed is null);
             if (a.Keyed is { } ka && b.Keyed is { } kb)
             {
-                Assert.Equal(ka.FileName, kb.FileName);
+                Assert.Equal(ka.Files, kb.Files);
                 Assert.Equal(ka.Range, kb.Range);
-                Assert.Equal(ka.KeyGroups.OrderBy(x => x.Key), kb.KeyGroups.OrderBy(x => x.Key));
+                Assert.Equal(ka.KeyGroups.Keys.Order(), kb.KeyGroups.Keys.Order());
+                foreach (var (kg, segments) in ka.KeyGroups) Assert.Equal(segments, kb.KeyGroups[kg]);
             }
         }
     }
@@ -98,7 +105,7 @@ public sealed class MetadataSerializerTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(2)]
+    [InlineData(3)]
     [InlineData(-1)]
     public void RejectsAnUnknownFormatVersionNamingIt(int version)
     {
@@ -106,7 +113,7 @@ public sealed class MetadataSerializerTests
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), version);
         var e = Assert.Throws<CorruptDataException>(() => MetadataSerializer.Read(bytes));
         Assert.Contains($"version {version}", e.Message, StringComparison.Ordinal);
-        Assert.Contains($"supports {MetadataSerializer.FormatVersion}", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"supports 1 to {MetadataSerializer.FormatVersion}", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,6 +90,8 @@ internal sealed class CopyOnWriteStateMap<K, N, V> where N : notnull
     private int _version;    // version stamped on writes; Snapshot() captures it and increments it
     private int _newestLiveSnapshot = NoSnapshot; // written under lock(_liveSnapshots), read with Volatile.Read
     private List<int>? _liveSnapshots;            // ascending versions of live snapshots
+    private List<(K Key, N Namespace, int Version)>? _removals; // removals not yet covered by a base snapshot (when tracking changes)
+    private int _clearedVersion = -1;              // version of the last Clear(); a delta from an older base must be written in full
 
     public CopyOnWriteStateMap(
         IEqualityComparer<K>? keyComparer = null,
@@ -116,6 +118,51 @@ internal sealed class CopyOnWriteStateMap<K, N, V> where N : notnull
 
         _copyValue = copyValue;
     }
+
+    /// <summary>
+    /// Whether removals are logged so that <see cref="RemovalsSince"/> can describe what changed since a snapshot
+    /// (incremental checkpoints). Writes are always stamped with the current version, so changed entries are
+    /// found from a snapshot without a log.
+    /// </summary>
+    public bool TrackChanges
+    {
+        get => _removals is not null;
+        set => _removals = value ? _removals ?? new() : null;
+    }
+
+    /// <summary>True if <see cref="Clear"/> ran after the snapshot of <paramref name="baseVersion"/>: a delta cannot express that.</summary>
+    internal bool ClearedSince(int baseVersion) => _clearedVersion > baseVersion;
+
+    /// <summary>
+    /// The (key, namespace) pairs removed after the snapshot of <paramref name="baseVersion"/> (owner thread), and
+    /// forgets older ones: callers ask with non-decreasing bases, so they can never be needed again.
+    /// </summary>
+    internal (K Key, N Namespace)[] RemovalsSince(int baseVersion)
+    {
+        List<(K Key, N Namespace, int Version)>? log = _removals;
+        if (log is null || log.Count == 0)
+        {
+            return [];
+        }
+
+        int first = 0;
+        while (first < log.Count && log[first].Version <= baseVersion)
+        {
+            first++;
+        }
+
+        log.RemoveRange(0, first);
+        var result = new (K, N)[log.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = (log[i].Key, log[i].Namespace);
+        }
+
+        return result;
+    }
+
+    /// <summary>Forgets logged removals up to <paramref name="version"/> (after a full snapshot of that version).</summary>
+    internal void ForgetRemovalsThrough(int version) => _removals?.RemoveAll(r => r.Version <= version);
 
     /// <summary>Number of live entries.</summary>
     public int Count => _count - _freeCount;
@@ -170,16 +217,14 @@ internal sealed class CopyOnWriteStateMap<K, N, V> where N : notnull
         {
             exists = true;
             ref Entry e = ref WritableEntry(i, live);
-            if (e.Version <= live)
+            if (e.Version <= live && _copyValue is not null)
             {
-                if (_copyValue is not null)
-                {
-                    e.Value = _copyValue(e.Value);
-                }
-
-                e.Version = _version;
+                e.Value = _copyValue(e.Value);
             }
 
+            // Stamped even without a live snapshot: the caller may mutate the value, and incremental snapshots
+            // find changed entries by their version.
+            e.Version = _version;
             return ref e.Value;
         }
 
@@ -229,6 +274,8 @@ internal sealed class CopyOnWriteStateMap<K, N, V> where N : notnull
                     chunks[last >> ChunkShift][last & ChunkMask].Next = e.Next;
                 }
 
+                _removals?.Add((key, ns, _version));
+
                 // Marking the slot free is visible to snapshots: copy its chunk first if it is shared.
                 ref Entry w = ref WritableEntry(i, Volatile.Read(ref _newestLiveSnapshot));
                 w.Version = FreeVersion;
@@ -270,6 +317,12 @@ internal sealed class CopyOnWriteStateMap<K, N, V> where N : notnull
         if (_count == 0)
         {
             return;
+        }
+
+        if (_removals is not null)
+        {
+            _removals.Clear();
+            _clearedVersion = _version;
         }
 
         if (Volatile.Read(ref _newestLiveSnapshot) != NoSnapshot)
@@ -598,6 +651,9 @@ internal sealed class StateMapSnapshot<K, N, V> : IDisposable, IEnumerable<(K Ke
     /// <summary>Allocation-free struct enumerator over the frozen entries.</summary>
     public Enumerator GetEnumerator() => new(GetChunks(), _highWater);
 
+    /// <summary>The frozen entries written after the snapshot of <paramref name="baseVersion"/> (inserted or updated since).</summary>
+    public Enumerator ChangedSince(int baseVersion) => new(GetChunks(), _highWater, baseVersion);
+
     IEnumerator<(K Key, N Namespace, V Value)> IEnumerable<(K Key, N Namespace, V Value)>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -623,16 +679,21 @@ internal sealed class StateMapSnapshot<K, N, V> : IDisposable, IEnumerable<(K Ke
     {
         private readonly CopyOnWriteStateMap<K, N, V>.Entry[][] _chunks;
         private readonly int _highWater;
+        private readonly int _newerThan;
         private int _index;
         private (K Key, N Namespace, V Value) _current;
 
-        internal Enumerator(CopyOnWriteStateMap<K, N, V>.Entry[][] chunks, int highWater)
+        internal Enumerator(CopyOnWriteStateMap<K, N, V>.Entry[][] chunks, int highWater, int newerThan = -1)
         {
             _chunks = chunks;
             _highWater = highWater;
+            _newerThan = newerThan;
             _index = -1;
             _current = default;
         }
+
+        /// <summary>Makes the enumerator usable in a foreach.</summary>
+        public readonly Enumerator GetEnumerator() => this;
 
         public readonly (K Key, N Namespace, V Value) Current => _current;
 
@@ -644,7 +705,7 @@ internal sealed class StateMapSnapshot<K, N, V> : IDisposable, IEnumerable<(K Ke
             {
                 ref readonly CopyOnWriteStateMap<K, N, V>.Entry e =
                     ref _chunks[_index >> CopyOnWriteStateMap<K, N, V>.ChunkShift][_index & CopyOnWriteStateMap<K, N, V>.ChunkMask];
-                if (e.Version >= 0)
+                if (e.Version > _newerThan)
                 {
                     _current = (e.Key, e.Namespace, e.Value);
                     return true;

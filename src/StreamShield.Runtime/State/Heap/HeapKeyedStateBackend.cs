@@ -10,6 +10,12 @@ namespace StreamShield.Runtime.State.Heap;
 /// timer lists); serializing to storage happens later on another thread, while the subtask keeps processing.
 /// State restored from a checkpoint is kept as bytes per state name until the operator registers that state,
 /// because only then are its serializers known.
+/// <para>
+/// Incremental snapshots: when the coordinator names a base checkpoint this backend wrote (the newest completed
+/// one when the checkpoint was triggered), each state writes only what changed since its version at that base,
+/// and the checkpoint's chain is the base's chain plus this file. A snapshot is full when there is no such base,
+/// for savepoints, after a restore, and when the chain grew long (<see cref="KeyedStateChain.ShouldRebase"/>).
+/// </para>
 /// </summary>
 internal sealed class HeapKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>, IKeyedStateBackendInternal
 {
@@ -18,12 +24,14 @@ internal sealed class HeapKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>, IK
     private readonly List<ITimerServiceInternal> _timerServices = new();
     private readonly Func<long> _processingTime;
     private readonly Action<long, Action<long>> _registerProcessingTimer;
+    private readonly Dictionary<long, KeyedStateChain> _chains = new(); // chains this backend wrote, by checkpoint; guarded by itself
     private TKey _currentKey = default!;
     private int _currentKeyGroupIndex;
 
     public HeapKeyedStateBackend(string operatorName, int maxParallelism, KeyGroupRange range, TypeSerializer<TKey> keySerializer,
-        Func<long> processingTime, Action<long, Action<long>> registerProcessingTimer)
+        Func<long> processingTime, Action<long, Action<long>> registerProcessingTimer, bool incremental = false)
     {
+        Incremental = incremental;
         OperatorName = operatorName;
         MaxParallelism = maxParallelism;
         Range = range;
@@ -37,6 +45,9 @@ internal sealed class HeapKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>, IK
     public KeyGroupRange Range { get; }
     public TypeSerializer<TKey> KeySerializer { get; }
     public TKey CurrentKey => _currentKey;
+
+    /// <summary>Whether snapshots may be incremental (configuration <c>state.backend.incremental</c>).</summary>
+    internal bool Incremental { get; }
 
     /// <summary>Index of the current key's group within <see cref="Range"/>.</summary>
     internal int CurrentKeyGroupIndex => _currentKeyGroupIndex;
@@ -97,32 +108,50 @@ internal sealed class HeapKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>, IK
         foreach (var t in _timerServices) t.AdvanceWatermark(watermark);
     }
 
-    /// <summary>Synchronous part of a snapshot: marks versions; the returned object writes the bytes later on any thread.</summary>
-    public IKeyedStateSnapshot Snapshot()
+    /// <summary>
+    /// Synchronous part of a snapshot: marks versions; the returned object writes the bytes later on any thread.
+    /// <paramref name="baseCheckpointId"/> is the checkpoint a delta may build on (null for a full snapshot).
+    /// </summary>
+    public IKeyedStateSnapshot Snapshot(long checkpointId, long? baseCheckpointId)
     {
-        var parts = _states.Values.Select(s => s.Snapshot()).ToList();
-        // Restored state that no operator has registered yet must survive into the next checkpoint too.
-        var pending = _restored.ToDictionary(kv => kv.Key, kv => kv.Value.ToList());
-        return new HeapKeyedStateSnapshot(Range, parts, pending);
+        KeyedStateChain? baseChain = null;
+        if (Incremental && baseCheckpointId is long b)
+        {
+            lock (_chains)
+            {
+                foreach (var id in _chains.Keys.Where(k => k < b).ToList()) _chains.Remove(id);
+                if (_chains.TryGetValue(b, out var chain) && !chain.ShouldRebase) baseChain = chain;
+            }
+        }
+        long? effectiveBase = baseChain is null ? null : baseCheckpointId;
+        var parts = _states.Values.Select(s => s.Snapshot(checkpointId, effectiveBase)).ToList();
+        // Restored state that no operator has registered yet must survive into the next checkpoint too; a delta
+        // leaves it where its base's chain has it.
+        var pending = baseChain is null ? _restored.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()) : new();
+        return new HeapKeyedStateSnapshot(Range, parts, pending, baseChain, Incremental ? chain => { lock (_chains) _chains[checkpointId] = chain; } : null);
     }
 
-    /// <summary>Takes the key groups of a restored checkpoint: (key group, bytes written by <see cref="HeapKeyedStateSnapshot"/>).</summary>
-    public void Restore(int keyGroup, byte[] data)
+    /// <summary>
+    /// Takes one key group of a restored checkpoint: the segments of its chain, in order, each written by
+    /// <see cref="HeapKeyedStateSnapshot"/>. Per state, the last full part and the deltas after it are applied.
+    /// </summary>
+    public void Restore(int keyGroup, IReadOnlyList<byte[]> segments)
     {
         if (!Range.Contains(keyGroup)) throw new InvalidOperationException($"Restoring key group {keyGroup} into subtask owning {Range}.");
-        var input = new DataInput(data);
-        var count = input.ReadInt32();
-        for (var i = 0; i < count; i++)
+        var parts = new List<(string Name, RestoredSegment Segment)>();
+        foreach (var data in segments) HeapKeyedStateSnapshot.ReadParts(data, keyGroup - Range.Start, parts);
+        foreach (var name in parts.Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList())
         {
-            var name = input.ReadString() ?? throw new CorruptDataException("State without a name.");
-            var length = input.ReadInt32();
-            var segment = new RestoredSegment(keyGroup - Range.Start, data, input.Position, length);
-            input.ReadBytes(length);
-            if (_states.TryGetValue(name, out var state)) state.Restore(segment);
-            else
+            var ofState = parts.Where(p => p.Name == name).Select(p => p.Segment).ToList();
+            var lastFull = ofState.FindLastIndex(p => p.Kind == StatePartKind.Full);
+            foreach (var segment in ofState.Skip(Math.Max(0, lastFull)))
             {
-                if (!_restored.TryGetValue(name, out var list)) _restored[name] = list = new List<RestoredSegment>();
-                list.Add(segment);
+                if (_states.TryGetValue(name, out var state)) state.Restore(segment);
+                else
+                {
+                    if (!_restored.TryGetValue(name, out var list)) _restored[name] = list = new List<RestoredSegment>();
+                    list.Add(segment);
+                }
             }
         }
     }
@@ -134,20 +163,21 @@ internal sealed class HeapKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>, IK
 internal interface IKeyedStateBackendInternal
 {
     KeyGroupRange Range { get; }
-    IKeyedStateSnapshot Snapshot();
-    void Restore(int keyGroup, byte[] data);
+    IKeyedStateSnapshot Snapshot(long checkpointId, long? baseCheckpointId);
+    void Restore(int keyGroup, IReadOnlyList<byte[]> segments);
     long EstimatedEntries { get; }
 }
 
-/// <summary>A restored state's bytes for one key group.</summary>
-internal readonly record struct RestoredSegment(int KeyGroupIndex, byte[] Data, int Offset, int Length);
+/// <summary>A restored state's bytes for one key group, full or a delta to apply on top of what came before.</summary>
+internal readonly record struct RestoredSegment(int KeyGroupIndex, byte[] Data, int Offset, int Length, StatePartKind Kind = StatePartKind.Full);
 
 /// <summary>A state (table or timer service) that can snapshot and restore itself per key group.</summary>
 internal interface ISnapshotableState
 {
     string Name { get; }
     long Count { get; }
-    IStateSnapshotPart Snapshot();
+    /// <summary>Freezes the state; with <paramref name="baseCheckpointId"/> it may write only what changed since that checkpoint's snapshot.</summary>
+    IStateSnapshotPart Snapshot(long checkpointId, long? baseCheckpointId);
     void Restore(RestoredSegment segment);
 }
 
@@ -155,6 +185,6 @@ internal interface ISnapshotableState
 internal interface IStateSnapshotPart : IDisposable
 {
     string Name { get; }
-    /// <summary>Writes the entries of one key group (index within the range).</summary>
-    void WriteKeyGroup(int keyGroupIndex, DataOutput output);
+    /// <summary>Writes one key group (index within the range) and says how to apply it; <see cref="StatePartKind.None"/> if nothing was written.</summary>
+    StatePartKind WriteKeyGroup(int keyGroupIndex, DataOutput output);
 }

@@ -11,6 +11,7 @@ internal sealed class HeapStateTable<TKey, TNamespace, TValue> : IStateTable<TKe
     private readonly CopyOnWriteStateMap<TKey, TNamespace, TValue>?[] _maps;
     private readonly TypeSerializer<TNamespace> _namespaceSerializer;
     private readonly Func<TValue, TValue>? _copy;
+    private readonly SnapshotVersions<int[]> _versions = new(); // per checkpoint: each key group's map version (-1: no map)
 
     public HeapStateTable(HeapKeyedStateBackend<TKey> backend, string name, TypeSerializer<TNamespace> namespaceSerializer, TypeSerializer<TValue> valueSerializer)
     {
@@ -27,7 +28,7 @@ internal sealed class HeapStateTable<TKey, TNamespace, TValue> : IStateTable<TKe
     public long Count => _maps.Sum(m => (long)(m?.Count ?? 0));
 
     private CopyOnWriteStateMap<TKey, TNamespace, TValue> Map(int index) =>
-        _maps[index] ??= new CopyOnWriteStateMap<TKey, TNamespace, TValue>(null, null, _copy);
+        _maps[index] ??= new CopyOnWriteStateMap<TKey, TNamespace, TValue>(null, null, _copy) { TrackChanges = _backend.Incremental };
 
     public bool TryGet(TNamespace ns, out TValue value)
     {
@@ -47,13 +48,50 @@ internal sealed class HeapStateTable<TKey, TNamespace, TValue> : IStateTable<TKe
     /// <summary>Entries of all keys in one namespace (task thread only).</summary>
     public IEnumerable<TKey> KeysIn(TNamespace ns) => _maps.Where(m => m is not null).SelectMany(m => m!.Keys(ns));
 
-    public IStateSnapshotPart Snapshot() => new Part(Name, _maps.Select(m => m is { Count: > 0 } ? m.Snapshot() : null).ToArray(),
-        _backend.KeySerializer, _namespaceSerializer, ValueSerializer);
+    /// <summary>
+    /// Freezes every key group's map. With a base checkpoint this state has a record of, a key group is written as a
+    /// delta (removals, then entries written since the base's version) unless the map was cleared since.
+    /// </summary>
+    public IStateSnapshotPart Snapshot(long checkpointId, long? baseCheckpointId)
+    {
+        var snapshots = new StateMapSnapshot<TKey, TNamespace, TValue>?[_maps.Length];
+        var versions = new int[_maps.Length];
+        int[]? baseVersions = null;
+        if (baseCheckpointId is long b) _versions.TryGetBase(b, out baseVersions);
+        else _versions.ForgetBefore(checkpointId);
+        var removals = baseVersions is null ? null : new (TKey, TNamespace)[]?[_maps.Length];
+        for (var kg = 0; kg < _maps.Length; kg++)
+        {
+            var map = _maps[kg];
+            if (map is null)
+            {
+                versions[kg] = -1;
+                continue;
+            }
+            if (baseVersions is not null && baseVersions[kg] >= 0 && !map.ClearedSince(baseVersions[kg]))
+                removals![kg] = map.RemovalsSince(baseVersions[kg]);
+            var snapshot = map.Snapshot();
+            snapshots[kg] = snapshot;
+            versions[kg] = snapshot.Version;
+            if (baseVersions is null) map.ForgetRemovalsThrough(snapshot.Version);
+        }
+        _versions.Record(checkpointId, versions);
+        return new Part(Name, snapshots, baseVersions, removals, _backend.KeySerializer, _namespaceSerializer, ValueSerializer);
+    }
 
     public void Restore(RestoredSegment segment)
     {
         var input = new DataInput(segment.Data, segment.Offset, segment.Length);
         var map = Map(segment.KeyGroupIndex);
+        if (segment.Kind == StatePartKind.Delta)
+        {
+            for (int i = 0, removed = input.ReadInt32(); i < removed; i++)
+            {
+                var key = _backend.KeySerializer.Deserialize(input);
+                map.Remove(key, _namespaceSerializer.Deserialize(input));
+            }
+        }
+        else map.Clear();
         var count = input.ReadInt32();
         for (var i = 0; i < count; i++)
         {
@@ -64,22 +102,52 @@ internal sealed class HeapStateTable<TKey, TNamespace, TValue> : IStateTable<TKe
         }
     }
 
-    private sealed class Part(string name, StateMapSnapshot<TKey, TNamespace, TValue>?[] snapshots,
+    private sealed class Part(string name, StateMapSnapshot<TKey, TNamespace, TValue>?[] snapshots, int[]? baseVersions, (TKey, TNamespace)[]?[]? removals,
         TypeSerializer<TKey> keys, TypeSerializer<TNamespace> namespaces, TypeSerializer<TValue> values) : IStateSnapshotPart
     {
         public string Name => name;
 
-        public void WriteKeyGroup(int keyGroupIndex, DataOutput output)
+        public StatePartKind WriteKeyGroup(int keyGroupIndex, DataOutput output)
         {
             var snapshot = snapshots[keyGroupIndex];
-            if (snapshot is null || snapshot.Count == 0) return;
-            output.WriteInt32(snapshot.Count);
-            foreach (var (k, n, v) in snapshot)
+            if (removals?[keyGroupIndex] is { } removed)
             {
-                keys.Serialize(k, output);
-                namespaces.Serialize(n, output);
-                values.Serialize(v, output);
+                // A delta: removals first, then what was written since the base (a key removed and written again is in both).
+                var changes = snapshot!.ChangedSince(baseVersions![keyGroupIndex]);
+                if (removed.Length == 0 && !changes.MoveNext()) return StatePartKind.None;
+                output.WriteInt32(removed.Length);
+                foreach (var (k, n) in removed)
+                {
+                    keys.Serialize(k, output);
+                    namespaces.Serialize(n, output);
+                }
+                var countAt = output.Length;
+                output.WriteInt32(0);
+                var count = 0;
+                foreach (var (k, n, v) in snapshot.ChangedSince(baseVersions[keyGroupIndex]))
+                {
+                    keys.Serialize(k, output);
+                    namespaces.Serialize(n, output);
+                    values.Serialize(v, output);
+                    count++;
+                }
+                output.PatchInt32(countAt, count);
+                return StatePartKind.Delta;
             }
+            // Full. Empty is written only when a base had this key group: there it must replace what the chain holds.
+            var hadBase = baseVersions is not null && baseVersions[keyGroupIndex] >= 0;
+            if ((snapshot is null || snapshot.Count == 0) && !hadBase) return StatePartKind.None;
+            output.WriteInt32(snapshot?.Count ?? 0);
+            if (snapshot is not null)
+            {
+                foreach (var (k, n, v) in snapshot)
+                {
+                    keys.Serialize(k, output);
+                    namespaces.Serialize(n, output);
+                    values.Serialize(v, output);
+                }
+            }
+            return StatePartKind.Full;
         }
 
         public void Dispose()

@@ -20,6 +20,11 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
     private readonly TimerQueue _processingTimers = new();
     private long _watermark = long.MinValue;
     private long _scheduledProcessingTimer = long.MaxValue;
+    // Incremental snapshots: the snapshot version at which each key group's timers last changed; a delta rewrites
+    // (in full) the key groups that changed since its base.
+    private readonly int[] _changedAt;
+    private int _version;
+    private readonly SnapshotVersions<int> _versions = new();
 
     public HeapTimerService(HeapKeyedStateBackend<TKey> backend, string name, TypeSerializer<TNamespace> namespaceSerializer,
         ITimerTarget<TKey, TNamespace> target, Func<long> clock, Action<long, Action<long>> registerProcessingTimer)
@@ -30,6 +35,7 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
         _target = target;
         _clock = clock;
         _registerProcessingTimer = registerProcessingTimer;
+        _changedAt = new int[backend.Range.Count];
     }
 
     public string Name { get; }
@@ -38,18 +44,30 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
     public long CurrentProcessingTime => _clock();
 
 
-    public void RegisterEventTimeTimer(TNamespace ns, long timestamp) => _eventTimers.Add(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
+    public void RegisterEventTimeTimer(TNamespace ns, long timestamp)
+    {
+        _changedAt[_backend.CurrentKeyGroupIndex] = _version;
+        _eventTimers.Add(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
+    }
 
-    public void DeleteEventTimeTimer(TNamespace ns, long timestamp) => _eventTimers.Remove(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
+    public void DeleteEventTimeTimer(TNamespace ns, long timestamp)
+    {
+        _changedAt[_backend.CurrentKeyGroupIndex] = _version;
+        _eventTimers.Remove(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
+    }
 
     public void RegisterProcessingTimeTimer(TNamespace ns, long timestamp)
     {
+        _changedAt[_backend.CurrentKeyGroupIndex] = _version;
         _processingTimers.Add(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
         ScheduleProcessingTimer();
     }
 
-    public void DeleteProcessingTimeTimer(TNamespace ns, long timestamp) =>
+    public void DeleteProcessingTimeTimer(TNamespace ns, long timestamp)
+    {
+        _changedAt[_backend.CurrentKeyGroupIndex] = _version;
         _processingTimers.Remove(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
+    }
 
     private void ScheduleProcessingTimer()
     {
@@ -66,6 +84,7 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
         while (_processingTimers.TryPeek(out var t) && t.Timestamp <= now)
         {
             _processingTimers.Pop();
+            _changedAt[t.KeyGroupIndex] = _version;
             _backend.SetCurrentKey(t.Key, t.KeyGroupIndex);
             _target.OnProcessingTime(t.Key, t.Namespace, t.Timestamp);
         }
@@ -79,18 +98,31 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
         while (_eventTimers.TryPeek(out var t) && t.Timestamp <= watermark)
         {
             _eventTimers.Pop();
+            _changedAt[t.KeyGroupIndex] = _version;
             _backend.SetCurrentKey(t.Key, t.KeyGroupIndex);
             _target.OnEventTime(t.Key, t.Namespace, t.Timestamp);
         }
     }
 
-    public IStateSnapshotPart Snapshot()
+    /// <summary>
+    /// Copies the live timers. With a base checkpoint this service has a record of, only key groups whose timers
+    /// changed since are written (each in full, replacing the chain's, so also when now empty).
+    /// </summary>
+    public IStateSnapshotPart Snapshot(long checkpointId, long? baseCheckpointId)
     {
+        bool[]? changed = null;
+        if (baseCheckpointId is long b && _versions.TryGetBase(b, out var baseVersion))
+        {
+            changed = new bool[_changedAt.Length];
+            for (var kg = 0; kg < changed.Length; kg++) changed[kg] = _changedAt[kg] > baseVersion;
+        }
+        else if (baseCheckpointId is null) _versions.ForgetBefore(checkpointId);
+        _versions.Record(checkpointId, _version++);
         // Timers are few compared to state entries; copying the live set is the synchronous cost.
         var byGroup = new Dictionary<int, List<(byte Domain, Timer Timer)>>();
-        foreach (var t in _eventTimers.Live()) Add(byGroup, 0, t);
-        foreach (var t in _processingTimers.Live()) Add(byGroup, 1, t);
-        return new Part(Name, byGroup, _backend.KeySerializer, _namespaceSerializer);
+        foreach (var t in _eventTimers.Live()) if (changed is null || changed[t.KeyGroupIndex]) Add(byGroup, 0, t);
+        foreach (var t in _processingTimers.Live()) if (changed is null || changed[t.KeyGroupIndex]) Add(byGroup, 1, t);
+        return new Part(Name, byGroup, changed, _backend.KeySerializer, _namespaceSerializer);
     }
 
     private static void Add(Dictionary<int, List<(byte, Timer)>> byGroup, byte domain, Timer t)
@@ -101,6 +133,7 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
 
     public void Restore(RestoredSegment segment)
     {
+        if (segment.Kind == StatePartKind.Delta) throw new CorruptDataException($"Timer state '{Name}' cannot be restored from a delta segment.");
         var input = new DataInput(segment.Data, segment.Offset, segment.Length);
         var count = input.ReadInt32();
         for (var i = 0; i < count; i++)
@@ -151,14 +184,20 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
         public IEnumerable<Timer> Live() => _live.ToList();
     }
 
-    private sealed class Part(string name, Dictionary<int, List<(byte Domain, Timer Timer)>> byGroup, TypeSerializer<TKey> keys, TypeSerializer<TNamespace> namespaces)
-        : IStateSnapshotPart
+    private sealed class Part(string name, Dictionary<int, List<(byte Domain, Timer Timer)>> byGroup, bool[]? changed,
+        TypeSerializer<TKey> keys, TypeSerializer<TNamespace> namespaces) : IStateSnapshotPart
     {
         public string Name => name;
 
-        public void WriteKeyGroup(int keyGroupIndex, DataOutput output)
+        public StatePartKind WriteKeyGroup(int keyGroupIndex, DataOutput output)
         {
-            if (!byGroup.TryGetValue(keyGroupIndex, out var timers) || timers.Count == 0) return;
+            if (changed is not null && !changed[keyGroupIndex]) return StatePartKind.None;
+            if (!byGroup.TryGetValue(keyGroupIndex, out var timers) || timers.Count == 0)
+            {
+                if (changed is null) return StatePartKind.None;
+                output.WriteInt32(0); // a delta: no timers left in this key group, replacing the chain's
+                return StatePartKind.Full;
+            }
             output.WriteInt32(timers.Count);
             foreach (var (domain, t) in timers)
             {
@@ -167,6 +206,7 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
                 keys.Serialize(t.Key, output);
                 namespaces.Serialize(t.Namespace, output);
             }
+            return StatePartKind.Full;
         }
 
         public void Dispose() { }
