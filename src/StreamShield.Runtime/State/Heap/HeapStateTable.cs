@@ -126,9 +126,7 @@ internal sealed class HeapStateTable<TKey, TNamespace, TValue> : IStateTable<TKe
                 var count = 0;
                 foreach (var (k, n, v) in snapshot.ChangedSince(baseVersions[keyGroupIndex]))
                 {
-                    keys.Serialize(k, output);
-                    namespaces.Serialize(n, output);
-                    values.Serialize(v, output);
+                    WriteEntry(output, k, n, v);
                     count++;
                 }
                 output.PatchInt32(countAt, count);
@@ -140,14 +138,16 @@ internal sealed class HeapStateTable<TKey, TNamespace, TValue> : IStateTable<TKe
             output.WriteInt32(snapshot?.Count ?? 0);
             if (snapshot is not null)
             {
-                foreach (var (k, n, v) in snapshot)
-                {
-                    keys.Serialize(k, output);
-                    namespaces.Serialize(n, output);
-                    values.Serialize(v, output);
-                }
+                foreach (var (k, n, v) in snapshot) WriteEntry(output, k, n, v);
             }
             return StatePartKind.Full;
+        }
+
+        private void WriteEntry(DataOutput output, TKey key, TNamespace ns, TValue value)
+        {
+            keys.Serialize(key, output);
+            namespaces.Serialize(ns, output);
+            values.Serialize(value, output);
         }
 
         public void Dispose()

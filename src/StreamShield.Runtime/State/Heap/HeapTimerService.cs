@@ -46,28 +46,30 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
 
     public void RegisterEventTimeTimer(TNamespace ns, long timestamp)
     {
-        _changedAt[_backend.CurrentKeyGroupIndex] = _version;
+        MarkChanged(_backend.CurrentKeyGroupIndex);
         _eventTimers.Add(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
     }
 
     public void DeleteEventTimeTimer(TNamespace ns, long timestamp)
     {
-        _changedAt[_backend.CurrentKeyGroupIndex] = _version;
+        MarkChanged(_backend.CurrentKeyGroupIndex);
         _eventTimers.Remove(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
     }
 
     public void RegisterProcessingTimeTimer(TNamespace ns, long timestamp)
     {
-        _changedAt[_backend.CurrentKeyGroupIndex] = _version;
+        MarkChanged(_backend.CurrentKeyGroupIndex);
         _processingTimers.Add(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
         ScheduleProcessingTimer();
     }
 
     public void DeleteProcessingTimeTimer(TNamespace ns, long timestamp)
     {
-        _changedAt[_backend.CurrentKeyGroupIndex] = _version;
+        MarkChanged(_backend.CurrentKeyGroupIndex);
         _processingTimers.Remove(new Timer(timestamp, _backend.CurrentKey, ns, _backend.CurrentKeyGroupIndex));
     }
+
+    private void MarkChanged(int keyGroupIndex) => _changedAt[keyGroupIndex] = _version;
 
     private void ScheduleProcessingTimer()
     {
@@ -84,7 +86,7 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
         while (_processingTimers.TryPeek(out var t) && t.Timestamp <= now)
         {
             _processingTimers.Pop();
-            _changedAt[t.KeyGroupIndex] = _version;
+            MarkChanged(t.KeyGroupIndex);
             _backend.SetCurrentKey(t.Key, t.KeyGroupIndex);
             _target.OnProcessingTime(t.Key, t.Namespace, t.Timestamp);
         }
@@ -98,7 +100,7 @@ internal sealed class HeapTimerService<TKey, TNamespace> : IInternalTimerService
         while (_eventTimers.TryPeek(out var t) && t.Timestamp <= watermark)
         {
             _eventTimers.Pop();
-            _changedAt[t.KeyGroupIndex] = _version;
+            MarkChanged(t.KeyGroupIndex);
             _backend.SetCurrentKey(t.Key, t.KeyGroupIndex);
             _target.OnEventTime(t.Key, t.Namespace, t.Timestamp);
         }
