@@ -24,8 +24,12 @@ public sealed class StreamEnvironment
     private readonly List<Transformation> _sinks = new();
     private int _parallelism = Math.Max(1, System.Environment.ProcessorCount);
     private int _maxParallelism = 128;
+    private int _lastTransformationId;
 
     private StreamEnvironment() { }
+
+    /// <summary>Numbers the transformations of this environment in the order the job creates them.</summary>
+    internal int NextTransformationId() => Interlocked.Increment(ref _lastTransformationId);
 
     /// <summary>Creates an environment that runs jobs embedded in this process.</summary>
     public static StreamEnvironment Create() => new();

@@ -8,9 +8,12 @@ namespace StreamShield.Graph;
 /// </summary>
 internal abstract class Transformation(StreamEnvironment environment, string name, StreamType outputType)
 {
-    private static int _nextId;
-
-    public int Id { get; } = Interlocked.Increment(ref _nextId);
+    /// <summary>
+    /// Position of this node in its environment's order of creation (1, 2, ...). It is per environment, not per
+    /// process, so a generated uid (<see cref="EffectiveUid"/>) is a function of the job's Build alone: the
+    /// coordinator and every worker, whatever they built before, name the same operator the same way.
+    /// </summary>
+    public int Id { get; } = environment.NextTransformationId();
     public StreamEnvironment Environment { get; } = environment;
     public string Name { get; set; } = name;
     public string? Uid { get; set; }
