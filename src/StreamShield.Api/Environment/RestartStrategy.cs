@@ -15,11 +15,32 @@ public abstract class RestartStrategy
     public static RestartStrategy FixedDelay(int attempts, TimeSpan delay) => new FixedDelayRestart(attempts, delay);
 
     /// <summary>
-    /// Restart without limit, with a delay that starts at <paramref name="initial"/> and is multiplied by
-    /// <paramref name="multiplier"/> on each failure up to <paramref name="max"/>; it resets after <paramref name="resetAfter"/> without failures.
+    /// Restart with a delay that starts at <paramref name="initial"/> and is multiplied by <paramref name="multiplier"/>
+    /// on each failure up to <paramref name="max"/>; it resets to <paramref name="initial"/> after
+    /// <paramref name="resetAfter"/> (default 1 h) without failures. <paramref name="jitter"/> (0 to 1) spreads each
+    /// delay by up to that fraction either way, so jobs that failed together do not restart in lockstep.
+    /// <paramref name="maxAttempts"/> bounds the restarts between two resets (default: no bound).
     /// </summary>
-    public static RestartStrategy ExponentialBackoff(TimeSpan initial, TimeSpan max, double multiplier = 2.0, TimeSpan? resetAfter = null) =>
-        new ExponentialBackoffRestart(initial, max, multiplier, resetAfter ?? TimeSpan.FromHours(1));
+    public static RestartStrategy ExponentialBackoff(TimeSpan initial, TimeSpan max, double multiplier = 1.5, TimeSpan? resetAfter = null,
+        double jitter = 0, int maxAttempts = int.MaxValue)
+    {
+        if (initial < TimeSpan.Zero || max < initial) throw new ArgumentOutOfRangeException(nameof(max), $"Exponential back-off needs 0 <= initial ({initial}) <= max ({max}).");
+        if (multiplier < 1) throw new ArgumentOutOfRangeException(nameof(multiplier), $"The back-off multiplier must be at least 1, not {multiplier}.");
+        if (jitter is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(jitter), $"The jitter factor must be between 0 and 1, not {jitter}.");
+        if (maxAttempts < 0) throw new ArgumentOutOfRangeException(nameof(maxAttempts), $"The number of attempts must not be negative, not {maxAttempts}.");
+        return new ExponentialBackoffRestart(initial, max, multiplier, resetAfter ?? TimeSpan.FromHours(1), jitter, maxAttempts);
+    }
+
+    /// <summary>
+    /// The strategy a job gets when it sets none, the same embedded and on a cluster. Without checkpointing: none
+    /// (there is no state to restart from). With checkpointing: exponential back-off as Flink's default since 1.19
+    /// (×1.5 up to 1 min, ±10 % jitter, reset after 1 h without failures), except that the first delay is 100 ms
+    /// rather than Flink's 1 s: a single crash should cost little more than its detection; the back-off is for a
+    /// job that keeps failing, which reaches a minute between restarts after about 20 of them.
+    /// </summary>
+    internal static RestartStrategy Default(bool checkpointing) => checkpointing
+        ? ExponentialBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1), 1.5, TimeSpan.FromHours(1), jitter: 0.1)
+        : None();
 
     /// <summary>Restart while fewer than <paramref name="maxFailures"/> failures happened within <paramref name="interval"/>.</summary>
     public static RestartStrategy FailureRate(int maxFailures, TimeSpan interval, TimeSpan delay) => new FailureRateRestart(maxFailures, interval, delay);
@@ -54,26 +75,47 @@ internal sealed class FixedDelayRestart(int attempts, TimeSpan delay) : RestartS
     }
 }
 
-internal sealed class ExponentialBackoffRestart(TimeSpan initial, TimeSpan max, double multiplier, TimeSpan resetAfter) : RestartStrategy
+internal sealed class ExponentialBackoffRestart(TimeSpan initial, TimeSpan max, double multiplier, TimeSpan resetAfter, double jitter, int maxAttempts)
+    : RestartStrategy
 {
-    internal override RestartBackoff CreateBackoff() => new Backoff(initial, max, multiplier, resetAfter);
-    public override string ToString() => $"exponential-backoff(initial={initial.TotalMilliseconds}ms, max={max.TotalMilliseconds}ms, x{multiplier})";
+    internal override RestartBackoff CreateBackoff() => CreateBackoff(Random.Shared);
 
-    private sealed class Backoff(TimeSpan initial, TimeSpan max, double multiplier, TimeSpan resetAfter) : RestartBackoff
+    /// <summary>The per-job state, with the randomness of its jitter given (tests pass a seeded one).</summary>
+    internal RestartBackoff CreateBackoff(Random random) => new Backoff(this, random);
+
+    public override string ToString() =>
+        $"exponential-backoff(initial={initial.TotalMilliseconds}ms, max={max.TotalMilliseconds}ms, x{multiplier}, jitter={jitter}, reset after {resetAfter.TotalSeconds}s"
+        + (maxAttempts == int.MaxValue ? ")" : $", attempts={maxAttempts})");
+
+    private sealed class Backoff(ExponentialBackoffRestart s, Random random) : RestartBackoff
     {
-        private readonly TimeSpan _initial = initial;
-        private TimeSpan _next = initial;
+        private TimeSpan _next = s.Initial;
         private DateTimeOffset? _last;
+        private int _attempts;
 
         public override TimeSpan? OnFailure(DateTimeOffset now)
         {
-            if (_last is { } last && now - last > resetAfter) _next = _initial;
+            if (_last is { } last && now - last > s.ResetAfter)
+            {
+                _next = s.Initial;
+                _attempts = 0;
+            }
             _last = now;
+            if (++_attempts > s.MaxAttempts) return null;
             var delay = _next;
-            _next = TimeSpan.FromTicks(Math.Min(max.Ticks, (long)(_next.Ticks * multiplier)));
+            _next = TimeSpan.FromTicks(Math.Min(s.Max.Ticks, (long)(_next.Ticks * s.Multiplier)));
+            if (s.Jitter > 0)
+                delay = TimeSpan.FromTicks(Math.Max(0, (long)(delay.Ticks * (1 + s.Jitter * (2 * random.NextDouble() - 1)))));
             return delay;
         }
     }
+
+    internal TimeSpan Initial => initial;
+    internal TimeSpan Max => max;
+    internal double Multiplier => multiplier;
+    internal TimeSpan ResetAfter => resetAfter;
+    internal double Jitter => jitter;
+    internal int MaxAttempts => maxAttempts;
 }
 
 internal sealed class FailureRateRestart(int maxFailures, TimeSpan interval, TimeSpan delay) : RestartStrategy

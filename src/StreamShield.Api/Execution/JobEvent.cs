@@ -31,5 +31,8 @@ public enum JobEventKind
     Failed,
 }
 
-/// <summary>One timestamped entry of a job's timeline: failures, restarts, checkpoints.</summary>
-public sealed record JobEvent(DateTimeOffset Time, JobEventKind Kind, string Message);
+/// <summary>
+/// One timestamped entry of a job's timeline: failures, restarts, checkpoints. <see cref="Message"/> is one line;
+/// for a failure, <see cref="Detail"/> holds the whole exception (type, message, stack trace, inner exceptions).
+/// </summary>
+public sealed record JobEvent(DateTimeOffset Time, JobEventKind Kind, string Message, string? Detail = null);

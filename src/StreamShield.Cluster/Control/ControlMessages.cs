@@ -174,7 +174,8 @@ internal sealed record DeployMessage(
 }
 
 /// <summary>What a worker reports about one subtask with each heartbeat (for the REST view and metrics).</summary>
-internal readonly record struct SubtaskMetrics(string AttemptId, int VertexId, int Subtask, byte State, long RecordsIn, long RecordsOut, int Backlog, long BusyMs, long BackpressuredMs, long IdleMs);
+internal readonly record struct SubtaskMetrics(string AttemptId, int VertexId, int Subtask, byte State, long RecordsIn, long RecordsOut, int Backlog, long BusyMs, long BackpressuredMs, long IdleMs,
+    long SinkRecords);
 
 /// <summary>A worker's heartbeat: alive, its memory, and its subtasks' counters.</summary>
 internal sealed record HeartbeatMessage(long MemoryBytes, int JobCodeContexts, IReadOnlyList<SubtaskMetrics> Subtasks)
@@ -196,6 +197,7 @@ internal sealed record HeartbeatMessage(long MemoryBytes, int JobCodeContexts, I
             o.WriteInt64(s.BusyMs);
             o.WriteInt64(s.BackpressuredMs);
             o.WriteInt64(s.IdleMs);
+            o.WriteInt64(s.SinkRecords);
         }
     });
 
@@ -205,14 +207,14 @@ internal sealed record HeartbeatMessage(long MemoryBytes, int JobCodeContexts, I
         var contexts = i.ReadInt32();
         var list = new List<SubtaskMetrics>();
         for (int n = ControlMessages.Count(i), k = 0; k < n; k++)
-            list.Add(new SubtaskMetrics(i.ReadString() ?? "", i.ReadInt32(), i.ReadInt32(), i.ReadByte(), i.ReadInt64(), i.ReadInt64(), i.ReadInt32(), i.ReadInt64(), i.ReadInt64(), i.ReadInt64()));
+            list.Add(new SubtaskMetrics(i.ReadString() ?? "", i.ReadInt32(), i.ReadInt32(), i.ReadByte(), i.ReadInt64(), i.ReadInt64(), i.ReadInt32(), i.ReadInt64(), i.ReadInt64(), i.ReadInt64(), i.ReadInt64()));
         ControlMessages.EnsureEnd(i, ControlType.Heartbeat);
         return new HeartbeatMessage(memory, contexts, list);
     }
 }
 
 /// <summary>A subtask changed state (running, data finished, terminated, failed, cancelled); failures carry the error.</summary>
-internal sealed record TaskStateMessage(string AttemptId, int VertexId, int Subtask, byte State, string? Error)
+internal sealed record TaskStateMessage(string AttemptId, int VertexId, int Subtask, byte State, string? Error, string? ErrorType = null, string? ErrorDetail = null)
 {
     public byte[] Encode() => ControlMessages.Encode(o =>
     {
@@ -221,11 +223,13 @@ internal sealed record TaskStateMessage(string AttemptId, int VertexId, int Subt
         o.WriteInt32(Subtask);
         o.WriteByte(State);
         o.WriteString(Error);
+        o.WriteString(ErrorType);
+        o.WriteString(ErrorDetail);
     });
 
     public static TaskStateMessage Decode(DataInput i)
     {
-        var m = new TaskStateMessage(i.ReadString() ?? "", i.ReadInt32(), i.ReadInt32(), i.ReadByte(), i.ReadString());
+        var m = new TaskStateMessage(i.ReadString() ?? "", i.ReadInt32(), i.ReadInt32(), i.ReadByte(), i.ReadString(), i.ReadString(), i.ReadString());
         ControlMessages.EnsureEnd(i, ControlType.TaskState);
         return m;
     }

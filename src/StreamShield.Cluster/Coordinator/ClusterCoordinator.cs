@@ -25,6 +25,9 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
     private readonly string _checkpointRoot;
     private readonly string _dataDir;
     private readonly Action<string> _log;
+
+    /// <summary>Writes a line to the coordinator's log.</summary>
+    internal void Log(string message) => _log(message);
     private readonly JobArtifactStore _artifacts;
     private readonly ConcurrentDictionary<string, WorkerSession> _workers = new();
     private readonly ConcurrentDictionary<string, ClusterJob> _jobs = new();
@@ -46,7 +49,14 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
         _artifacts = new JobArtifactStore(Path.Combine(_dataDir, "artifacts"));
         HeartbeatTimeout = heartbeatTimeout;
         _listener = new TcpListener(IPAddress.Parse(bindHost == "localhost" ? "127.0.0.1" : bindHost), port);
-        _listener.Start();
+        try
+        {
+            _listener.Start();
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw new Transport.PortInUseException("control port", bindHost, port, e);
+        }
         ControlPort = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptor = new Thread(AcceptLoop) { IsBackground = true, Name = "control acceptor" };
         _acceptor.Start();
@@ -242,7 +252,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
     public IReadOnlyList<CheckpointInfo>? Checkpoints(string jobId) => _jobs.TryGetValue(jobId, out var j) ? j.CheckpointHistory() : null;
 
     public IReadOnlyList<TimelineEvent>? Timeline(string jobId) =>
-        _jobs.TryGetValue(jobId, out var j) ? j.Timeline.Snapshot().Select(e => new TimelineEvent(e.Time, e.Kind.ToString(), e.Message)).ToList() : null;
+        _jobs.TryGetValue(jobId, out var j) ? j.Timeline.Snapshot().Select(e => new TimelineEvent(e.Time, e.Kind.ToString(), e.Message, e.Detail)).ToList() : null;
 
     public IReadOnlyList<ExceptionInfo>? Exceptions(string jobId) => _jobs.TryGetValue(jobId, out var j) ? j.Exceptions() : null;
 

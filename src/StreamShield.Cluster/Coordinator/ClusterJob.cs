@@ -66,7 +66,7 @@ internal sealed class ClusterJob : IDisposable
         var groups = RegionFailover ? definition.Execution.PipelinedRegions : [definition.Execution.Vertices];
         foreach (var g in groups) _pending.Add((g, _initialRestore));
         var existing = Storage.ListCheckpoints().Select(d => long.TryParse(Path.GetFileName(d)[4..], out var n) ? n : 0).DefaultIfEmpty(0).Max();
-        _backoff = (env.RestartStrategy ?? (env.Checkpointing.Interval is null ? RestartStrategy.None() : RestartStrategy.FixedDelay(int.MaxValue, TimeSpan.FromMilliseconds(100)))).CreateBackoff();
+        _backoff = RestartStrategyConfiguration.Resolve(env).CreateBackoff();
         Checkpoints = new CheckpointCoordinator(env.Checkpointing, Storage, Timeline, Name, TimeProvider.System, existing + 1, e => FailCurrent(null, e.Message));
         Checkpoints.Triggering = OnCheckpointTriggering;
         Checkpoints.Ended = OnCheckpointEnded;
@@ -180,11 +180,11 @@ internal sealed class ClusterJob : IDisposable
         if (attempt is null || attempt.Over) return;
         var state = (TaskState)m.State;
         var subtask = attempt.Find(m.VertexId, m.Subtask);
-        if (subtask is not null) subtask.State = state;
+        if (subtask is not null && !subtask.Advance(state)) return; // a stale report overtaken by a newer one
         switch (state)
         {
             case TaskState.Failed:
-                Fail(attempt, subtask?.Name, m.Error ?? "failed", worker);
+                Fail(attempt, subtask?.Name, m.Error ?? "failed", worker, m.ErrorType, m.ErrorDetail);
                 break;
             case TaskState.DataFinished when AllLive(TaskState.DataFinished, TaskState.Terminated):
                 Checkpoints.TriggerFinal();
@@ -236,13 +236,14 @@ internal sealed class ClusterJob : IDisposable
 
     public void OnHeartbeatMetrics(SubtaskMetrics m)
     {
-        var attempt = LiveAttempt(m.AttemptId);
+        // An ended attempt still takes the final counters its workers send before releasing it, until it is accounted.
+        var attempt = LiveAttempt(m.AttemptId) ?? EndedUnaccounted(m.AttemptId);
         if (attempt is null || attempt.Find(m.VertexId, m.Subtask) is not { } s) return;
         s.PreviousMetrics = s.LastMetrics;
         s.PreviousMetricsAt = s.LastMetricsAt;
         s.LastMetrics = m;
         s.LastMetricsAt = Environment.TickCount64;
-        if ((TaskState)m.State == TaskState.Running && s.State == TaskState.Created) s.State = TaskState.Running;
+        if ((TaskState)m.State == TaskState.Running) s.Advance(TaskState.Running);
     }
 
     public void OnAttemptReleased(WorkerSession worker, string attemptId)
@@ -252,6 +253,11 @@ internal sealed class ClusterJob : IDisposable
             foreach (var a in _live) if (a.AttemptId == attemptId) a.Release(worker);
             foreach (var a in _released) if (a.AttemptId == attemptId) a.Release(worker);
         }
+    }
+
+    private ClusterAttempt? EndedUnaccounted(string attemptId)
+    {
+        lock (_lock) return _released.Find(a => a.AttemptId == attemptId && a.Accounted == 0);
     }
 
     /// <summary>True if <paramref name="attemptId"/> is one of this job's live or recently ended attempts.</summary>
@@ -282,7 +288,7 @@ internal sealed class ClusterJob : IDisposable
         foreach (var a in Live()) Fail(a, subtask, error);
     }
 
-    private void Fail(ClusterAttempt attempt, string? subtask, string error, WorkerSession? worker = null)
+    private void Fail(ClusterAttempt attempt, string? subtask, string error, WorkerSession? worker = null, string? errorType = null, string? errorDetail = null)
     {
         lock (_lock)
         {
@@ -293,11 +299,13 @@ internal sealed class ClusterJob : IDisposable
             if (_released.Count > 64) _released.RemoveAt(0);
             Status = JobStatus.Restarting;
             var scope = RegionFailover ? $" (region of {attempt.Subtasks.Count} subtasks; other regions keep running)" : "";
-            Timeline.Add(JobEventKind.TaskFailed, (subtask is null ? $"Attempt {attempt.Attempt} failed: {error}" : $"{subtask} failed: {error}") + scope);
+            var summary = (subtask is null ? $"Attempt {attempt.Attempt} failed: {error}" : $"{subtask} failed: {error}") + scope;
+            Timeline.Add(JobEventKind.TaskFailed, summary, detail: errorDetail);
+            _cluster.Log($"job {Id}: {summary}{(worker is null ? "" : $" (worker {worker.Id})")}{(errorDetail is null ? "" : Environment.NewLine + errorDetail)}");
             _failure = error;
             lock (_exceptions)
             {
-                _exceptions.Add(new ExceptionInfo(DateTimeOffset.UtcNow, subtask, worker?.Id, error));
+                _exceptions.Add(new ExceptionInfo(DateTimeOffset.UtcNow, subtask, worker?.Id, error, errorType, errorDetail));
                 if (_exceptions.Count > 100) _exceptions.RemoveAt(0);
             }
         }
@@ -374,7 +382,11 @@ internal sealed class ClusterJob : IDisposable
         foreach (var a in attempts) SendToAttempt(a, ControlType.CancelAttempt, new SimpleMessage(a.AttemptId).Encode());
         new Thread(() =>
         {
-            foreach (var a in attempts) a.AllReleased.Wait(ReleaseTimeout);
+            foreach (var a in attempts)
+            {
+                a.AllReleased.Wait(ReleaseTimeout);
+                Account(a); // after the workers' final counters, so a cancelled job keeps its totals
+            }
             lock (_lock)
             {
                 Timeline.Add(JobEventKind.Canceled, $"Job '{Name}' cancelled");
@@ -424,7 +436,7 @@ internal sealed class ClusterJob : IDisposable
     }
 
     private static long RecordsIn(ClusterAttempt a) => a.Subtasks.Where(s => s.IsSource).Sum(s => s.LastMetrics?.RecordsIn ?? 0);
-    private static long RecordsOut(ClusterAttempt a) => a.Subtasks.Where(s => s.IsSink).Sum(s => s.LastMetrics?.RecordsOut ?? 0);
+    private static long RecordsOut(ClusterAttempt a) => a.Subtasks.Sum(s => s.LastMetrics?.SinkRecords ?? 0);
 
     /// <summary>Adds an ended attempt's counters to the job's totals, once.</summary>
     private void Account(ClusterAttempt a)
@@ -434,8 +446,14 @@ internal sealed class ClusterJob : IDisposable
         Interlocked.Add(ref _recordsOutPrevious, RecordsOut(a));
     }
 
-    public long TotalRecordsIn => Interlocked.Read(ref _recordsInPrevious) + Live().Where(a => a.Accounted == 0).Sum(RecordsIn);
-    public long TotalRecordsOut => Interlocked.Read(ref _recordsOutPrevious) + Live().Where(a => a.Accounted == 0).Sum(RecordsOut);
+    public long TotalRecordsIn => Interlocked.Read(ref _recordsInPrevious) + Unaccounted().Sum(RecordsIn);
+    public long TotalRecordsOut => Interlocked.Read(ref _recordsOutPrevious) + Unaccounted().Sum(RecordsOut);
+
+    /// <summary>Live attempts and ended ones whose counters are not yet in the totals (a cancelled attempt until its workers released it).</summary>
+    private List<ClusterAttempt> Unaccounted()
+    {
+        lock (_lock) return [.. _live.Where(a => a.Accounted == 0), .. _released.Where(a => a.Accounted == 0 && !_live.Contains(a))];
+    }
 
     public JobSummary Summary() => new(Id, Name, Status.ToString(), StartTime, ((EndTime ?? DateTimeOffset.UtcNow) - StartTime).TotalSeconds,
         Definition.RequiredSlots, _restarts, Checkpoints.Completed, TotalRecordsIn, TotalRecordsOut);

@@ -27,11 +27,15 @@ public sealed record SubtaskInfo(int Index, string State, string? WorkerId, long
 /// <summary>A checkpoint or savepoint of a job: GET /api/v1/jobs/{id}/checkpoints.</summary>
 public sealed record CheckpointInfo(long Id, string Status, bool IsSavepoint, DateTimeOffset TriggerTime, double? DurationMs, long? SizeBytes, string? Location, string? Failure);
 
-/// <summary>An event of the job's timeline: GET /api/v1/jobs/{id}/timeline.</summary>
-public sealed record TimelineEvent(DateTimeOffset Time, string Kind, string Message);
+/// <summary>An event of the job's timeline: GET /api/v1/jobs/{id}/timeline. <c>Detail</c>: a failure's whole exception.</summary>
+public sealed record TimelineEvent(DateTimeOffset Time, string Kind, string Message, string? Detail = null);
 
-/// <summary>A failure of the job: GET /api/v1/jobs/{id}/exceptions.</summary>
-public sealed record ExceptionInfo(DateTimeOffset Time, string? Subtask, string? WorkerId, string Message);
+/// <summary>
+/// A failure of the job: GET /api/v1/jobs/{id}/exceptions. <c>Message</c> is the one-line summary; for a subtask
+/// that threw, <c>ExceptionType</c> is the exception's full type name and <c>StackTrace</c> the whole exception as
+/// .NET prints it (type, message, stack, inner exceptions), as Flink's exception history shows it.
+/// </summary>
+public sealed record ExceptionInfo(DateTimeOffset Time, string? Subtask, string? WorkerId, string Message, string? ExceptionType = null, string? StackTrace = null);
 
 /// <summary>Uploaded job artifact: POST /api/v1/artifacts answers this.</summary>
 public sealed record ArtifactInfo(string Id, long SizeBytes, IReadOnlyList<string> EntryClasses);

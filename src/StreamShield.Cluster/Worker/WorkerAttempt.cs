@@ -25,6 +25,7 @@ internal sealed class WorkerAttempt : ITaskOwner
     private readonly List<StreamTask> _tasks = new();
     private readonly Dictionary<StreamTask, TaskState> _reported = new();
     private readonly string _spillDirectory;
+    private readonly Action<string> _log;
     private int _terminated;
     private volatile bool _over;
 
@@ -33,6 +34,7 @@ internal sealed class WorkerAttempt : ITaskOwner
         _deploy = deploy;
         _send = send;
         _dataPlane = dataPlane;
+        _log = log;
         Attempt = deploy.Attempt;
         AttemptId = deploy.AttemptId;
         var env = job.Environment;
@@ -173,16 +175,18 @@ internal sealed class WorkerAttempt : ITaskOwner
     }
 
     public IEnumerable<SubtaskMetrics> Metrics() => _tasks.Select(t => new SubtaskMetrics(AttemptId, t.Id.VertexId, t.Id.Subtask, (byte)t.State,
-        t.RecordsIn, t.RecordsOut, t.Deployment.OutputChannels.Sum(cs => cs.Sum(c => c.Backlog)), 0, t.Counters.BackpressuredMs, t.Counters.IdleMs));
+        t.RecordsIn, t.RecordsOut, t.Deployment.OutputChannels.Sum(cs => cs.Sum(c => c.Backlog)), 0, t.Counters.BackpressuredMs, t.Counters.IdleMs, t.SinkRecords));
 
-    private void SendState(StreamTask task, TaskState state, string? error) =>
-        _send(ControlType.TaskState, new TaskStateMessage(AttemptId, task.Id.VertexId, task.Id.Subtask, (byte)state, error).Encode());
+    private void SendState(StreamTask task, TaskState state, string? error, Exception? exception = null) =>
+        _send(ControlType.TaskState, new TaskStateMessage(AttemptId, task.Id.VertexId, task.Id.Subtask, (byte)state, error,
+            exception?.GetType().FullName, exception?.ToString()).Encode());
 
     public void OnTaskFailed(StreamTask task, Exception error)
     {
         if (_over) return;
         lock (_reported) _reported[task] = TaskState.Failed;
-        SendState(task, TaskState.Failed, $"{error.GetType().Name}: {error.Message}");
+        _log($"job {_deploy.JobId} attempt {Attempt}: {task.Name} failed: {error}");
+        SendState(task, TaskState.Failed, $"{error.GetType().Name}: {error.Message}", error);
     }
 
     public void OnCheckpointAcknowledged(StreamTask task, long checkpointId, TaskCheckpointAck ack)

@@ -101,7 +101,7 @@ internal sealed class JobAttempt : ITaskOwner
     }
 
     public long RecordsIn => _tasks.Where(t => t.Deployment.Vertex.IsSource).Sum(t => t.RecordsIn);
-    public long SinkRecords => _tasks.Where(t => t.Deployment.Vertex.Outputs.Count == 0).Sum(t => t.RecordsOut);
+    public long SinkRecords => _tasks.Sum(t => t.SinkRecords);
 }
 
 /// <summary>Runtime settings of a job, from <see cref="StreamEnvironment.Configuration"/>.</summary>
@@ -127,8 +127,10 @@ internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMem
     public static JobSettings From(IDictionary<string, string> config, string spillDirectory)
     {
         foreach (var key in config.Keys)
-            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey or SpillKey or FailoverKey or IncrementalKey))
-                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, {SpillKey}, {FailoverKey}, {IncrementalKey}, fault.<point>.");
+            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey or SpillKey or FailoverKey or IncrementalKey)
+                && !RestartStrategyConfiguration.Keys.Contains(key))
+                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, {SpillKey}, {FailoverKey}, {IncrementalKey}, {string.Join(", ", RestartStrategyConfiguration.Keys)}, fault.<point>.");
+        _ = RestartStrategyConfiguration.FromConfiguration(config); // a bad restart-strategy value fails the job at build
         var incremental = true;
         if (config.TryGetValue(IncrementalKey, out var inc) && !bool.TryParse(inc, out incremental))
             throw new JobBuildException($"Configuration '{IncrementalKey} = {inc}' must be 'true' or 'false'.");

@@ -61,7 +61,7 @@ internal sealed class JobMaster : IDisposable
         Storage = storage;
         var existing = storage.ListCheckpoints().Select(d => long.TryParse(Path.GetFileName(d)[4..], out var id) ? id : 0).DefaultIfEmpty(0).Max();
         var firstId = Math.Max(existing, _initialRestore?.CheckpointId ?? 0) + 1;
-        _backoff = (environment.RestartStrategy ?? (checkpointing.Interval is null ? RestartStrategy.None() : RestartStrategy.FixedDelay(int.MaxValue, TimeSpan.FromSeconds(1)))).CreateBackoff();
+        _backoff = RestartStrategyConfiguration.Resolve(environment).CreateBackoff();
         Snapshots = new BackgroundExecutor($"{graph.JobName} snapshots", e => Timeline.Add(JobEventKind.CheckpointFailed, $"Snapshot writer error: {e.Message}"));
         Coordinator = new CheckpointCoordinator(checkpointing, storage, Timeline, graph.JobName, environment.Clock, firstId, e => FailFromCoordinator(e));
         Coordinator.FinalCheckpointDone += OnFinalCheckpointDone;
@@ -125,7 +125,7 @@ internal sealed class JobMaster : IDisposable
         lock (_lock)
         {
             if (attempt != _attempt || attempt.IsOver || _status is not JobStatus.Running) return;
-            Timeline.Add(JobEventKind.TaskFailed, $"{task.Name} failed: {error.GetType().Name}: {error.Message}");
+            Timeline.Add(JobEventKind.TaskFailed, $"{task.Name} failed: {error.GetType().Name}: {error.Message}", detail: error.ToString());
             _failure = error;
             _status = JobStatus.Restarting;
             attempt.CancelAll();

@@ -7,10 +7,13 @@ internal sealed class JobTimeline(TimeProvider clock, Action<JobEvent>? listener
 {
     private readonly List<JobEvent> _events = new();
 
-    /// <summary>Appends an event stamped now, or at <paramref name="time"/> when the caller decided something at that time.</summary>
-    public void Add(JobEventKind kind, string message, DateTimeOffset? time = null)
+    /// <summary>
+    /// Appends an event stamped now, or at <paramref name="time"/> when the caller decided something at that time.
+    /// <paramref name="detail"/> carries what does not fit one line (a failure's whole exception).
+    /// </summary>
+    public void Add(JobEventKind kind, string message, DateTimeOffset? time = null, string? detail = null)
     {
-        var e = new JobEvent(time ?? clock.GetUtcNow(), kind, message);
+        var e = new JobEvent(time ?? clock.GetUtcNow(), kind, message, detail);
         lock (_events) _events.Add(e);
         listener?.Invoke(e);
     }

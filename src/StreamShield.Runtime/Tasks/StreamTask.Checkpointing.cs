@@ -59,7 +59,10 @@ internal sealed partial class StreamTask
         if (location is null)
         {
             foreach (var s in operatorStates) s.Keyed?.Dispose();
-            return; // the checkpoint was aborted meanwhile
+            // Aborted meanwhile, or its location never reached this process: decline, so the coordinator fails it now
+            // instead of waiting for its timeout (declining one that is no longer pending changes nothing).
+            Owner.OnCheckpointDeclined(this, checkpointId, new InvalidOperationException($"Checkpoint {checkpointId} has no location in {Name} (aborted, or its location was not announced)."));
+            return;
         }
         var subtask = Deployment.Subtask;
         var attempt = Owner.Attempt;

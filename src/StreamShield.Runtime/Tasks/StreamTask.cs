@@ -68,6 +68,23 @@ internal sealed partial class StreamTask : Checkpointing.ICheckpointParticipant
         }
     }
 
+    /// <summary>
+    /// Records written by the sink operators of this subtask's chain: the job's records out. A sink may be chained
+    /// anywhere in a vertex (for example on a side output of a vertex that also feeds others), so this counts sink
+    /// operators, not vertices without consumers.
+    /// </summary>
+    public long SinkRecords
+    {
+        get
+        {
+            var chain = _chain;
+            if (chain is null) return 0;
+            long sum = 0;
+            foreach (var op in chain.Operators) if (op is ISinkOperatorMetrics s) sum += s.RecordsWritten;
+            return sum;
+        }
+    }
+
     /// <summary>Records read from channels, or emitted by the source for source subtasks.</summary>
     public long RecordsIn => _chain?.Source?.RecordsEmitted ?? Counters.RecordsIn;
 

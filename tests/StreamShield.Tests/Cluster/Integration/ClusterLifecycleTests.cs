@@ -38,6 +38,8 @@ public sealed class ClusterLifecycleTests(SecuredClusterFixture fixture) : IClas
             Cluster.Cancel(job);
             Cluster.WaitUntil(() => Cluster.Job(job).Summary.Status == "Canceled", TimeSpan.FromSeconds(30), $"job {job} to be cancelled");
             Cluster.WaitUntil(() => Cluster.Overview() is { SlotsFree: 4 }, TimeSpan.FromSeconds(30), "all slots to be free again");
+            // A cancelled job keeps the counts of what it did (they used to drop to 0 with its attempt).
+            Assert.True(Cluster.Job(job).Summary.RecordsIn > 0, $"records in of cancelled job {job}: {Cluster.Job(job).Summary.RecordsIn}");
         }
         var jobs = Cluster.Jobs();
         Assert.True(jobs.Count(j => j.Status == "Canceled") >= 2);

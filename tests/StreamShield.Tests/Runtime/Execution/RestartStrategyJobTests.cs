@@ -73,4 +73,41 @@ public sealed class RestartStrategyJobTests
         Assert.True(result.Metrics.Restarts == 2, context);
         Assert.Equal(Enumerable.Range(1, 200_000).Select(n => (long)n), sink.Results.Order());
     }
+
+    [Fact]
+    public void With_checkpointing_and_no_strategy_set_restarts_back_off_exponentially_from_100_ms()
+    {
+        var sink = new CollectSink<long>();
+        var env = JobTesting.Environment(parallelism: 2);
+        env.Configuration["fault.task.process"] = "throw:after=5:times=5:attempt=-1:subtask=0";
+        env.FromGenerator(n => n, count: 200_000).Map(n => n + 1).SinkTo(sink);
+        env.EnableCheckpointing(TimeSpan.FromMilliseconds(20));
+        var result = JobTesting.Run(env, "default-backoff");
+
+        var context = JobTesting.Describe(result);
+        Assert.True(result.Status == JobStatus.Finished, context);
+        var delays = result.Timeline.Where(e => e.Kind == JobEventKind.Restarting)
+            .Select(e => double.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, @"in (\d+) ms").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.True(delays.Count == 5, context);
+        // 100 ms ×1.5 per restart, each spread by at most ±10 % (and 1 ms of rounding).
+        for (var k = 0; k < delays.Count; k++)
+        {
+            var nominal = 100 * Math.Pow(1.5, k);
+            Assert.True(Math.Abs(delays[k] - nominal) <= nominal * 0.1 + 1, $"restart {k + 1}: {delays[k]} ms, expected {nominal} ms ± 10 %\n{context}");
+        }
+        Assert.Equal(Enumerable.Range(1, 200_000).Select(n => (long)n), sink.Results.Order());
+    }
+
+    [Fact]
+    public void A_restart_strategy_in_the_configuration_overrides_the_one_set_in_code()
+    {
+        var env = Job(RestartStrategy.FixedDelay(3, TimeSpan.Zero), "throw:after=5:times=3:attempt=-1:subtask=0", new CollectSink<long>());
+        env.Configuration["restart-strategy.type"] = "none";
+        var result = JobTesting.Run(env, "configured-none");
+
+        var context = JobTesting.Describe(result);
+        Assert.True(result.Status == JobStatus.Failed, context);
+        Assert.True(result.Metrics.Restarts == 0, context);
+    }
 }

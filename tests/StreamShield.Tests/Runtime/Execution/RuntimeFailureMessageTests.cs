@@ -213,4 +213,28 @@ public sealed class RuntimeFailureMessageTests
         Assert.Equal(5, failure.RecordPosition);
         AssertMentions(error, "Side output 'extra'", "System.Int32", "System.String", "Give each its own id");
     }
+
+    [Fact]
+    public void A_throwing_user_function_keeps_its_whole_exception_in_the_timeline_and_the_result()
+    {
+        var env = JobTesting.Environment(parallelism: 1);
+        env.RestartStrategy = RestartStrategy.None();
+        env.FromSequence(1, 100).Map(n => ParsePrice(n), "ParsePrices").SinkTo(new CollectSink<long>());
+        var result = JobTesting.Run(env, "stack-trace");
+
+        var failed = Assert.Single(result.Timeline, e => e.Kind == JobEventKind.TaskFailed);
+        Assert.DoesNotContain('\n', failed.Message); // the summary stays one line
+        Assert.Contains("ParsePrices", failed.Message);
+        var detail = failed.Detail ?? "";
+        // Type, message, the user's frames, and the inner exception with its own message.
+        Assert.Contains(typeof(UserFunctionException).FullName!, detail);
+        Assert.Contains("price of record 42 is not a number", detail);
+        Assert.Contains(nameof(ParsePrice), detail);
+        Assert.Contains("---> System.FormatException: not a number", detail);
+        Assert.Contains(nameof(ParsePrice), result.Failure?.ToString());
+    }
+
+    private static long ParsePrice(long n) =>
+        n == 42 ? throw new InvalidOperationException($"price of record {n} is not a number", new FormatException("not a number")) : n;
 }
+
