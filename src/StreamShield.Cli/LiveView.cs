@@ -66,6 +66,7 @@ internal static class LiveView
             var e = timeline[i];
             if (e.Kind == JobEventKind.CheckpointTriggered && Environment.GetEnvironmentVariable("STREAMSHIELD_VERBOSE") is null) continue;
             Console.WriteLine($"{e.Time:HH:mm:ss.fff} {e.Kind}: {e.Message}");
+            if (e.Detail is { } detail) Console.WriteLine(string.Join(Environment.NewLine, detail.Split('\n').Select(l => "    " + l.TrimEnd('\r'))));
         }
         return timeline.Count;
     }

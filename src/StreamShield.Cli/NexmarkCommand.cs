@@ -42,7 +42,7 @@ internal static class NexmarkCommand
     private static Command CreateQuery()
     {
         var query = new Argument<string>("query") { Description = $"The query: {string.Join(", ", NexmarkQueries.Names)}." };
-        var input = new Option<string>("--input") { Description = "Events as JSON lines (as written by `nexmark generate`).", Required = true };
+        var input = new Option<string>("--input") { Description = "Events as JSON lines (as written by `nexmark generate`), plain or gzip-compressed.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the result rows as JSON lines.", Required = true };
         var parallelism = new Option<int>("--parallelism", "-p") { Description = "Parallelism of the job.", DefaultValueFactory = _ => 2 };
         var command = new Command("query", "Run a Nexmark query over recorded events as a bounded job (event time from dateTime, final watermark at the end) and write the result rows with the reference column names; updating queries write their final table.")
@@ -58,7 +58,15 @@ internal static class NexmarkCommand
         if (!NexmarkQueries.TryGet(name, out var query))
             throw new ArgumentException($"Unknown query '{name}'. Known: {string.Join(", ", NexmarkQueries.Names)}.");
         if (!File.Exists(input)) throw new FileNotFoundException($"Input '{input}' does not exist. Write one with `streamshield nexmark generate --events N --out FILE`.");
-        var events = NexmarkJsonReader.ReadFile(input).ToList();
+        List<Event> events;
+        try
+        {
+            events = NexmarkJsonReader.ReadFile(input).ToList();
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException)
+        {
+            throw new ArgumentException($"'{input}' is not Nexmark events as JSON lines (plain or gzip-compressed): {e.Message.Split('\n')[0]}. Write one with `streamshield nexmark generate`.");
+        }
         // The watermark may trail by exactly the largest disorder in the file, so no event is late.
         long disorder = 0, max = long.MinValue;
         foreach (var e in events)

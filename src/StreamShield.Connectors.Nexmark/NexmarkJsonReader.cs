@@ -13,7 +13,10 @@ namespace StreamShield.Connectors.Nexmark;
 /// </summary>
 public static class NexmarkJsonReader
 {
-    /// <summary>The events of the file at <paramref name="path"/>, lazily, in file order.</summary>
+    /// <summary>
+    /// The events of the file at <paramref name="path"/>, lazily, in file order. A gzip-compressed file (told by its
+    /// first two bytes, whatever its name) is decompressed on the fly.
+    /// </summary>
     /// <exception cref="FormatException">A line is not a valid event (the message gives the line number).</exception>
     public static IEnumerable<Event> ReadFile(string path)
     {
@@ -22,7 +25,12 @@ public static class NexmarkJsonReader
 
         static IEnumerable<Event> ReadLines(string path)
         {
-            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            Span<byte> magic = stackalloc byte[2];
+            var gzip = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+            file.Position = 0;
+            using Stream stream = gzip ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
             foreach (var e in Read(reader)) yield return e;
         }
     }

@@ -29,12 +29,14 @@ internal static class ClusterCommand
         var dir = new Option<string>("--dir") { Description = "Cluster directory: logs, coordinator data, checkpoints, worker directories and cluster.json.", Required = true };
         var slots = new Option<int>("--slots") { Description = "Task slots per worker.", DefaultValueFactory = _ => 4 };
         var token = new Option<string?>("--token") { Description = $"Cluster token the coordinator requires and workers present (default: the {ClusterClientOptions.TokenVariable} environment variable; none if unset)." };
+        var restPort = new Option<int?>("--rest-port") { Description = $"Port of the REST API (default: {DefaultRestPort} when free, so clients find the cluster without options; else any free port)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"restUrl\", \"coordinatorPid\", \"workerPids\"} instead of the REST URL." };
         var command = new Command("start", "Start a coordinator and N workers in the background, wait until all workers registered, and print the REST URL.")
         {
-            workers, dir, slots, token, json,
+            workers, dir, slots, token, restPort, json,
         };
-        command.SetAction(r => RunStart(r.GetValue(workers), r.GetValue(dir)!, r.GetValue(slots), ClusterClientOptions.ResolveToken(r.GetValue(token)), r.GetValue(json)));
+        command.SetAction(r => RunStart(r.GetValue(workers), r.GetValue(dir)!, r.GetValue(slots), ClusterClientOptions.ResolveToken(r.GetValue(token)),
+            r.GetValue(restPort), r.GetValue(json)));
         return command;
     }
 
@@ -46,19 +48,27 @@ internal static class ClusterCommand
         return command;
     }
 
+    /// <summary>The file in the cluster directory that names the cluster's processes and REST URL.</summary>
+    internal const string ClusterFileName = "cluster.json";
+
     /// <summary>Contents of DIR/cluster.json.</summary>
     internal sealed record ClusterFile(string RestUrl, int CoordinatorPid, IReadOnlyList<int> WorkerPids);
 
     /// <summary>Contents of DIR/coordinator.json, written by the coordinator once it listens.</summary>
     internal sealed record CoordinatorInfo(string RestUrl, int ControlPort, int Pid);
 
-    private static int RunStart(int workerCount, string dirOption, int slots, string? token, bool json)
+    /// <summary>The REST port clients try when told nothing else (Flink's too).</summary>
+    private const int DefaultRestPort = 8081;
+
+    private static int RunStart(int workerCount, string dirOption, int slots, string? token, int? restPortOption, bool json)
     {
+        if (restPortOption is < 0 or > 65535) throw new ArgumentException($"--rest-port must be a port number from 0 to 65535, not {restPortOption}.");
+        var restPort = restPortOption ?? (PortIsFree(DefaultRestPort) ? DefaultRestPort : 0);
         if (workerCount < 1) throw new ArgumentException($"--workers must be at least 1, not {workerCount}.");
         if (slots < 1) throw new ArgumentException($"--slots must be at least 1, not {slots}.");
         var dir = Path.GetFullPath(dirOption);
         Directory.CreateDirectory(dir);
-        var clusterFile = Path.Combine(dir, "cluster.json");
+        var clusterFile = Path.Combine(dir, ClusterFileName);
         if (ReadClusterFile(clusterFile) is { } existing && AllPids(existing).Any(IsAlive))
             throw new ArgumentException($"A cluster is already running in {dir} (pids {string.Join(", ", AllPids(existing).Where(IsAlive))}); stop it with `streamshield cluster stop --dir {dirOption}`.");
 
@@ -72,7 +82,7 @@ internal static class ClusterCommand
             var coordinatorLog = Path.Combine(dir, "coordinator.log");
             started.Add(("coordinator", Launch(
             [
-                "coordinator", "--port", "0", "--rest-port", "0", "--checkpoint-dir", Path.Combine(dir, "checkpoints"),
+                "coordinator", "--port", "0", "--rest-port", restPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--checkpoint-dir", Path.Combine(dir, "checkpoints"),
                 "--data-dir", Path.Combine(dir, "coordinator"), "--info-file", infoFile, .. tokenArgs,
             ], coordinatorLog), coordinatorLog));
 
@@ -109,6 +119,9 @@ internal static class ClusterCommand
             if (!json)
             {
                 Console.Error.WriteLine($"Cluster started: coordinator pid {cluster.CoordinatorPid}, workers pids {string.Join(", ", cluster.WorkerPids)}; logs in {dir}.");
+                Console.Error.WriteLine(cluster.RestUrl.TrimEnd('/') == ClusterClientOptions.DefaultCoordinator
+                    ? "Client commands (submit, jobs, ...) find it at the default URL."
+                    : $"Client commands find it with --dir {dirOption} (or --coordinator {cluster.RestUrl}, or {ClusterClientOptions.CoordinatorVariable}={cluster.RestUrl}).");
                 Console.Error.WriteLine($"Stop it with: streamshield cluster stop --dir {dirOption}");
             }
             return 0;
@@ -121,6 +134,22 @@ internal static class ClusterCommand
         finally
         {
             foreach (var (_, process, _) in started) process.Dispose();
+        }
+    }
+
+    /// <summary>True if nothing listens on <paramref name="port"/> of the loopback address (a later bind may still lose a race).</summary>
+    private static bool PortIsFree(int port)
+    {
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+            probe.Stop();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 
@@ -228,7 +257,7 @@ internal static class ClusterCommand
         }
     }
 
-    private static ClusterFile? ReadClusterFile(string path)
+    internal static ClusterFile? ReadClusterFile(string path)
     {
         try
         {
@@ -245,7 +274,7 @@ internal static class ClusterCommand
     private static int RunStop(string dirOption)
     {
         var dir = Path.GetFullPath(dirOption);
-        var clusterFile = Path.Combine(dir, "cluster.json");
+        var clusterFile = Path.Combine(dir, ClusterFileName);
         var cluster = ReadClusterFile(clusterFile)
                       ?? throw new FileNotFoundException($"{clusterFile} does not exist: no cluster was started with --dir {dirOption}.");
         var pids = AllPids(cluster).ToList();

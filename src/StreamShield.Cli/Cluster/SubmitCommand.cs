@@ -6,23 +6,31 @@ using StreamShield.Examples;
 
 namespace StreamShield.Cli.Cluster;
 
-/// <summary>`streamshield submit &lt;job&gt;`: packs a job (an example or a job assembly), uploads it to the coordinator and starts it.</summary>
+/// <summary>
+/// `streamshield submit &lt;job&gt;`: packs a job (an example or a job assembly), uploads it to the coordinator and starts
+/// it. Attached by default, as Flink's `flink run`: it follows the job's timeline until the job ends and exits non-zero
+/// unless it finished; `--detached` prints the id and returns at once.
+/// </summary>
 internal static class SubmitCommand
 {
     public static Command Create()
     {
         var job = new Argument<string>("job")
         {
-            Description = "An example's name (windowed-counts, wordcount) or the path to a job assembly (.dll). Arguments after it go to the job.",
+            Description = RunCommand.JobArgumentDescription,
         };
-        var parallelism = new Option<int?>("--parallelism", "-p") { Description = "Default parallelism of the job's operators." };
+        var parallelism = CliOptions.Parallelism();
         var savepoint = new Option<string?>("--from-savepoint") { Description = "Restore from this savepoint or checkpoint directory (a path the coordinator can read)." };
         var entryClass = new Option<string?>("--entry-class") { Description = "Full name of the job class to run, if the assembly holds several (default: the example's class or the assembly's only job)." };
         var interval = new Option<string?>("--checkpoint-interval") { Description = "Checkpoint every this long, e.g. 1s or 500ms, unless the job's code enables checkpointing itself (default: only the final checkpoint of a bounded job)." };
-        var config = new Option<string[]>("--config", "-D") { Description = "A job configuration entry KEY=VALUE (repeatable), e.g. -D failover.strategy=region.", AllowMultipleArgumentsPerToken = false };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"jobId\": ...} instead of the job id." };
+        var config = CliOptions.Config();
+        var detached = new Option<bool>("--detached", "-d") { Description = "Print the job id and return at once instead of following the job to its end." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: {\"jobId\"} when detached, else the job's final summary (status, records, restarts, failure)." };
         var client = new ClusterClientOptions();
-        var command = new Command("submit", "Submit a job to a running cluster and print its id.") { job, parallelism, interval, config, savepoint, entryClass, json };
+        var command = new Command("submit", "Submit a job to a running cluster and follow it until it ends (exit code 0 only if it finished), or with --detached print its id and return.")
+        {
+            job, parallelism, interval, config, savepoint, entryClass, detached, json,
+        };
         client.AddTo(command);
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(r =>
@@ -30,13 +38,14 @@ internal static class SubmitCommand
             using var rest = client.CreateClient(r);
             var every = r.GetValue(interval) is { } text ? Duration.Parse(text) : (TimeSpan?)null;
             var entries = ConfigEntries.Parse(r.GetValue(config));
-            return Submit(rest, r.GetValue(job)!, r.GetValue(parallelism), every, entries, r.GetValue(savepoint), r.GetValue(entryClass), r.GetValue(json), r.UnmatchedTokens);
+            return Submit(rest, r.GetValue(job)!, r.GetValue(parallelism), every, entries, r.GetValue(savepoint), r.GetValue(entryClass), r.GetValue(detached),
+                r.GetValue(json), r.UnmatchedTokens);
         });
         return command;
     }
 
     private static int Submit(StreamShield.Cluster.Rest.RestClient rest, string jobName, int? parallelism, TimeSpan? checkpointInterval, Dictionary<string, string> configuration, string? fromSavepoint, string? entryClass,
-        bool json, IReadOnlyList<string> jobArgs)
+        bool detached, bool json, IReadOnlyList<string> jobArgs)
     {
         if (parallelism is <= 0) throw new ArgumentException($"--parallelism must be positive, not {parallelism}.");
         var (assemblyPath, exampleClass) = Resolve(jobName);
@@ -45,8 +54,13 @@ internal static class SubmitCommand
         var request = new SubmitRequest(artifact.Id, packed.EntryClass ?? entryClass ?? exampleClass, [.. jobArgs], parallelism,
             fromSavepoint is null ? null : Path.GetFullPath(fromSavepoint), checkpointInterval is { } i ? (long)i.TotalMilliseconds : null, configuration.Count == 0 ? null : configuration);
         var response = rest.SubmitAsync(request).GetAwaiter().GetResult();
-        Console.WriteLine(json ? JsonSerializer.Serialize(response, ClusterClientOptions.Json) : response.JobId);
-        return 0;
+        if (detached)
+        {
+            Console.WriteLine(json ? JsonSerializer.Serialize(response, ClusterClientOptions.Json) : response.JobId);
+            return 0;
+        }
+        if (!json) Console.WriteLine($"Job {response.JobId} submitted to {rest.BaseUrl}; following it (Ctrl+C detaches, the job keeps running).");
+        return JobFollower.Follow(rest, response.JobId, json);
     }
 
     /// <summary>The job assembly's path and, for an example, its class name.</summary>

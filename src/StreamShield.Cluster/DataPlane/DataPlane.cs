@@ -55,9 +55,10 @@ internal sealed class DataPlane : IDisposable
             _listener.Bind(new IPEndPoint(address, port));
             _listener.Listen(128);
         }
-        catch
+        catch (Exception e)
         {
             _listener.Dispose();
+            if (Transport.PortInUseException.IsAddressInUse(e)) throw new Transport.PortInUseException("data port", bindHost, port, e);
             throw;
         }
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;

@@ -132,7 +132,7 @@ internal sealed class RestClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new ClusterRequestException($"cannot reach the coordinator at {BaseUrl} ({e.Message}): is the coordinator running?", 503);
+            throw new ClusterRequestException($"cannot reach the coordinator at {BaseUrl} ({e.Message})", 503);
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -75,9 +75,10 @@ internal static class RestServer
         {
             app.StartAsync().GetAwaiter().GetResult();
         }
-        catch
+        catch (Exception e)
         {
             app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            if (Transport.PortInUseException.IsAddressInUse(e)) throw new Transport.PortInUseException("REST port", host, port, e);
             throw;
         }
         log?.Invoke($"REST API listening on {UrlOf(app)}{(token is null ? "" : " (token required)")}");

@@ -55,36 +55,7 @@ public sealed class NexmarkCliTests : IClassFixture<NexmarkCliTests.QueryInput>,
         public void Dispose() => _dir.Dispose();
     }
 
-    private sealed record CliRun(int ExitCode, string Stdout, string Stderr)
-    {
-        public override string ToString() => $"exit code {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
-    }
-
-    /// <summary>Runs <c>dotnet streamshield.dll args</c> to its end (killed, and the test failed, after <see cref="ProcessTimeout"/>).</summary>
-    private static CliRun RunCli(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(LocalClusterProcesses.CliPath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(ProcessTimeout))
-        {
-            try { process.Kill(entireProcessTree: true); }
-            catch (InvalidOperationException) { }
-            process.WaitForExit();
-            Assert.Fail($"streamshield {string.Join(' ', args)} did not end within {ProcessTimeout.TotalSeconds:0} s.\nstdout:\n{stdout}\nstderr:\n{stderr}");
-        }
-        // The parameterless wait also waits for the redirected streams to be read to their end.
-        process.WaitForExit();
-        lock (stdout) lock (stderr) return new CliRun(process.ExitCode, stdout.ToString(), stderr.ToString());
-    }
+    private static CliRun RunCli(params string[] args) => CliProcess.Run(args, null, ProcessTimeout);
 
     // ---- generate ----
 

@@ -116,6 +116,7 @@ public sealed class RestClientTests : IAsyncLifetime
         using var offline = new RestClient($"http://127.0.0.1:{port}", null);
         var e = await Assert.ThrowsAsync<ClusterRequestException>(() => offline.JobsAsync());
         Assert.Contains($"http://127.0.0.1:{port}", e.Message);
-        Assert.Contains("is the coordinator running?", e.Message);
+        Assert.Contains("cannot reach the coordinator", e.Message);
+        Assert.Equal(503, e.StatusCode); // the CLI adds how to start or name a coordinator
     }
 }
