@@ -339,14 +339,39 @@ internal sealed class ClusterJob : IDisposable
         }
         if (delay.Value > TimeSpan.Zero) Thread.Sleep(delay.Value);
         string? restore;
-        try
+        while (true)
         {
-            restore = CheckpointLoader.LoadLatest(CheckpointRoot, w => Timeline.Add(JobEventKind.CheckpointSkipped, w))?.Location ?? _initialRestore;
-        }
-        catch (Exception e)
-        {
-            Timeline.Add(JobEventKind.CheckpointSkipped, $"Could not load the latest checkpoint: {e.Message}");
-            restore = _initialRestore;
+            try
+            {
+                restore = CheckpointLoader.LoadForFailover(Storage, w => Timeline.Add(JobEventKind.CheckpointSkipped, w))?.Location ?? _initialRestore;
+                break;
+            }
+            catch (UnrecoverableCheckpointException e)
+            {
+                lock (_lock)
+                {
+                    Timeline.Add(JobEventKind.Failed, e.Message);
+                    FinishLocked(JobStatus.Failed, e.Message);
+                }
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Serialization.CorruptDataException)
+            {
+                // Storage trouble: retry under the restart strategy rather than guess at an older state (which could repeat committed output).
+                var retry = _backoff.OnFailure(DateTimeOffset.UtcNow);
+                lock (_lock)
+                {
+                    if (IsTerminal) return;
+                    if (retry is null || _cancelRequested)
+                    {
+                        Timeline.Add(JobEventKind.Failed, $"Job failed; could not load the checkpoint to restore: {e.Message}");
+                        FinishLocked(_cancelRequested ? JobStatus.Canceled : JobStatus.Failed, _cancelRequested ? null : e.Message);
+                        return;
+                    }
+                }
+                Timeline.Add(JobEventKind.CheckpointSkipped, $"Could not load the checkpoint to restore: {e.Message}; retrying in {retry.Value.TotalMilliseconds:0} ms");
+                if (retry.Value > TimeSpan.Zero) Thread.Sleep(retry.Value);
+            }
         }
         lock (_lock)
         {

@@ -239,6 +239,8 @@ internal sealed class CheckpointCoordinator : IDisposable
             {
                 if (!ReferenceEquals(_tasks, p.Tasks)) throw new OperationCanceledException("its attempt ended before the checkpoint could complete");
                 _storage.WriteMetadata(p.Location, bytes);
+                // Before any sink commits: recovery then never restores a checkpoint older than committed output.
+                _storage.RecordCommitted(p.Id, p.Location);
             }
         }
         catch (Exception e)

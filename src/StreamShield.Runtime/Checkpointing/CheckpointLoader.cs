@@ -35,6 +35,28 @@ internal static class CheckpointLoader
         return null;
     }
 
+    /// <summary>
+    /// The checkpoint a failed job recovers from: the newest valid one, provided it is not older than the one whose
+    /// output the sinks last committed (<see cref="ICheckpointStorage.ReadCommitted"/>); that one itself when it lies
+    /// elsewhere (a savepoint). Null if nothing was ever checkpointed and committed (start from the job's initial state).
+    /// </summary>
+    /// <exception cref="UnrecoverableCheckpointException">
+    /// The committed checkpoint cannot be restored (deleted or damaged): any older state would write committed output again.
+    /// </exception>
+    public static Loaded? LoadForFailover(ICheckpointStorage storage, Action<string> warn)
+    {
+        var committed = storage.ReadCommitted();
+        var latest = LoadLatest(storage.Root, warn);
+        if (committed is null || latest?.Metadata.CheckpointId >= committed.Id) return latest;
+        var exact = TryLoad(committed.Location, out var error);
+        if (exact is not null) return exact;
+        var older = latest is null ? "the job's initial state" : $"the older checkpoint {latest.Metadata.CheckpointId}";
+        throw new UnrecoverableCheckpointException(
+            $"Cannot recover: checkpoint {committed.Id} at '{committed.Location}' completed and the sinks committed its output, but it cannot be restored " +
+            $"({error ?? "it is gone"}). Restoring {older} would write that committed output again, so the job fails instead. Put the checkpoint's files back " +
+            "and resubmit with --from-savepoint pointing at it, or resubmit from an older savepoint knowing that output after it is repeated.");
+    }
+
     public static Loaded? TryLoad(string dir, out string? error)
     {
         try
@@ -58,3 +80,6 @@ internal static class CheckpointLoader
         }
     }
 }
+
+/// <summary>Recovery would have to restore state older than output the sinks already committed; the job fails with the reason.</summary>
+public sealed class UnrecoverableCheckpointException(string message) : Exception(message);

@@ -8,6 +8,9 @@ internal sealed class FileSystemCheckpointStorage : ICheckpointStorage
     /// <summary>Marks a discarded checkpoint whose directory stays because newer (incremental) checkpoints still use some of its files.</summary>
     public const string DiscardedMarkerName = "_discarded";
 
+    /// <summary>At the root: the id and location of the checkpoint whose output the sinks last committed.</summary>
+    public const string CommittedFileName = "_committed";
+
     public FileSystemCheckpointStorage(string root)
     {
         Root = Path.GetFullPath(root);
@@ -38,6 +41,28 @@ internal sealed class FileSystemCheckpointStorage : ICheckpointStorage
             fs.Flush(flushToDisk: true);
         }
         File.Move(tmp, Path.Combine(location, MetadataFileName), overwrite: true);
+    }
+
+    public void RecordCommitted(long checkpointId, string location)
+    {
+        var file = Path.Combine(Root, CommittedFileName);
+        var tmp = file + ".inprogress";
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            fs.Write(System.Text.Encoding.UTF8.GetBytes($"{checkpointId.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n{Path.GetFullPath(location)}\n"));
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, file, overwrite: true);
+    }
+
+    public CommittedCheckpoint? ReadCommitted()
+    {
+        var file = Path.Combine(Root, CommittedFileName);
+        if (!File.Exists(file)) return null;
+        var lines = File.ReadAllLines(file);
+        if (lines.Length < 2 || !long.TryParse(lines[0], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            throw new Serialization.CorruptDataException($"'{file}' is damaged: it should hold the id and location of the last committed checkpoint. Restore it from a backup, or delete it to accept recovery from the newest valid checkpoint (which may repeat committed output).");
+        return new CommittedCheckpoint(id, lines[1]);
     }
 
     public IReadOnlyList<string> ListCheckpoints() => ListCheckpoints(Root);

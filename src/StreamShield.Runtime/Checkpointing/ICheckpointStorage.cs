@@ -19,6 +19,17 @@ internal interface ICheckpointStorage
     /// <summary>Writes the metadata atomically: after this returns, the checkpoint is complete.</summary>
     void WriteMetadata(string location, byte[] metadata);
 
+    /// <summary>
+    /// Records, durably and atomically, that the sinks are about to commit the output of checkpoint (or savepoint)
+    /// <paramref name="checkpointId"/> at <paramref name="location"/>. Written after its metadata and before any
+    /// completion notice goes out, so after a failure it tells how far committed output goes: recovery must restore
+    /// that checkpoint or a newer one, never an older one (that would write committed output again).
+    /// </summary>
+    void RecordCommitted(long checkpointId, string location);
+
+    /// <summary>The newest record of <see cref="RecordCommitted"/>, or null if the sinks never committed anything here.</summary>
+    CommittedCheckpoint? ReadCommitted();
+
     /// <summary>Completed checkpoint directories under <see cref="Root"/>, newest first.</summary>
     IReadOnlyList<string> ListCheckpoints();
 
@@ -29,3 +40,6 @@ internal interface ICheckpointStorage
     /// </summary>
     bool Discard(string location, IReadOnlySet<string>? keep = null);
 }
+
+/// <summary>The checkpoint or savepoint whose output the sinks last committed.</summary>
+internal sealed record CommittedCheckpoint(long Id, string Location);

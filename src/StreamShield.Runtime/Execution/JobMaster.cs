@@ -158,16 +158,35 @@ internal sealed class JobMaster : IDisposable
         Interlocked.Increment(ref _restarts);
         Timeline.Add(JobEventKind.Restarting, $"Restarting (restart {_restarts}) in {delay.Value.TotalMilliseconds:0} ms");
         if (delay.Value > TimeSpan.Zero) Thread.Sleep(delay.Value);
-        RestoreAssignment? restore = null;
-        try
+        RestoreAssignment? restore;
+        while (true)
         {
-            var latest = CheckpointLoader.LoadLatest(Storage.Root, w => Timeline.Add(JobEventKind.CheckpointSkipped, w));
-            restore = latest is not null ? new RestoreAssignment(latest) : _initialRestore;
-        }
-        catch (Exception e)
-        {
-            Timeline.Add(JobEventKind.CheckpointSkipped, $"Could not load the latest checkpoint: {e.Message}");
-            restore = _initialRestore;
+            try
+            {
+                var latest = CheckpointLoader.LoadForFailover(Storage, w => Timeline.Add(JobEventKind.CheckpointSkipped, w));
+                restore = latest is not null ? new RestoreAssignment(latest) : _initialRestore;
+                break;
+            }
+            catch (UnrecoverableCheckpointException e)
+            {
+                Timeline.Add(JobEventKind.Failed, e.Message);
+                Finish(JobStatus.Failed, e);
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Serialization.CorruptDataException)
+            {
+                // Storage trouble (unreachable, read-only, a damaged commit record): retry under the restart strategy
+                // rather than guess at an older state, which could repeat committed output.
+                var retry = _cancelRequested ? null : _backoff.OnFailure(Environment.Clock.GetUtcNow());
+                if (retry is null)
+                {
+                    Timeline.Add(JobEventKind.Failed, $"Job failed; could not load the checkpoint to restore: {e.Message}");
+                    Finish(_cancelRequested ? JobStatus.Canceled : JobStatus.Failed, _cancelRequested ? null : e);
+                    return;
+                }
+                Timeline.Add(JobEventKind.CheckpointSkipped, $"Could not load the checkpoint to restore: {e.Message}; retrying in {retry.Value.TotalMilliseconds:0} ms");
+                if (retry.Value > TimeSpan.Zero) Thread.Sleep(retry.Value);
+            }
         }
         Deploy(failed.Attempt + 1, restore);
     }

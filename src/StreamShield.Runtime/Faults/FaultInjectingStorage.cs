@@ -23,6 +23,8 @@ internal sealed class FaultInjectingStorage(ICheckpointStorage inner, FaultInjec
         inner.WriteMetadata(location, metadata);
     }
 
+    public void RecordCommitted(long checkpointId, string location) => inner.RecordCommitted(checkpointId, location);
+    public CommittedCheckpoint? ReadCommitted() => inner.ReadCommitted();
     public IReadOnlyList<string> ListCheckpoints() => inner.ListCheckpoints();
     public bool Discard(string location, IReadOnlySet<string>? keep = null) => inner.Discard(location, keep);
 }

@@ -52,4 +52,31 @@ public sealed class FailoverTests
         var exceptions = cluster.Exceptions(job);
         Assert.Equal(2, exceptions.Count(e => e.WorkerId == first || e.WorkerId == second));
     }
+
+    [Fact]
+    public void Losing_the_newest_checkpoint_before_a_worker_dies_fails_the_job_instead_of_duplicating_committed_output()
+    {
+        using var cluster = new LocalClusterProcesses("lost-checkpoint", workers: 2, slots: 2);
+        var output = Path.Combine(cluster.Directory, "out");
+        var job = cluster.Submit(typeof(WindowedCountsJob), ["--events", "12000000", "--users", "500", "--rate", "300000", "--output", output], parallelism: 2, checkpointIntervalMs: 1000);
+        cluster.WaitUntil(() => cluster.Job(job).Summary.CheckpointsCompleted >= 2, TimeSpan.FromSeconds(60), "two completed checkpoints");
+
+        // The newest checkpoint goes (its output is committed), then a worker dies: checkpoints come every second,
+        // the kill follows within milliseconds.
+        var root = Path.Combine(cluster.Directory, "checkpoints", job);
+        var newest = StreamShield.Runtime.Checkpointing.FileSystemCheckpointStorage.ListCheckpoints(root)[0];
+        Directory.Delete(newest, recursive: true);
+        var worker = cluster.Job(job).Vertices[0].Subtasks[0].WorkerId!;
+        LocalClusterProcesses.Signal(LocalClusterProcesses.PidOf(worker), "KILL");
+
+        cluster.WaitUntil(() => cluster.Job(job).Summary.Status is "Finished" or "Failed", TimeSpan.FromSeconds(60), "the job to end");
+        var detail = cluster.Job(job);
+        var story = string.Join("\n", cluster.Timeline(job).Select(e => $"{e.Time:HH:mm:ss.fff} {e.Kind} {e.Message}"));
+        Assert.True(detail.Summary.Status == "Failed", $"status {detail.Summary.Status}\n{story}\n{cluster.Logs()}");
+        Assert.Contains("Cannot recover: checkpoint", detail.Failure);
+        Assert.Contains(Path.GetFileName(newest), detail.Failure);
+        var committed = FileSink<string>.ReadCommittedLines(output);
+        Assert.NotEmpty(committed);
+        Assert.True(committed.Count == committed.Distinct().Count(), $"{committed.Count - committed.Distinct().Count()} committed rows duplicated\n{story}");
+    }
 }
