@@ -157,36 +157,55 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
                     var m = HeartbeatMessage.Decode(input);
                     worker.MemoryBytes = m.MemoryBytes;
                     if (m.JobCodeContexts >= 0) worker.JobCodeContexts = m.JobCodeContexts;
-                    foreach (var s in m.Subtasks) JobOfAttempt(s.AttemptId)?.OnHeartbeatMetrics(s);
+                    foreach (var s in m.Subtasks) Dispatch(JobOfAttempt(s.AttemptId), j => j.OnHeartbeatMetrics(s));
                     break;
                 }
             case ControlType.TaskState:
                 {
                     var m = TaskStateMessage.Decode(input);
-                    JobOfAttempt(m.AttemptId)?.OnTaskState(worker, m);
+                    Dispatch(JobOfAttempt(m.AttemptId), j => j.OnTaskState(worker, m));
                     break;
                 }
             case ControlType.CheckpointAck:
                 {
                     var m = SubtaskCheckpointMessage.Decode(input, t);
-                    JobOfAttempt(m.AttemptId)?.OnCheckpointAck(m);
+                    Dispatch(JobOfAttempt(m.AttemptId), j => j.OnCheckpointAck(m));
                     break;
                 }
             case ControlType.CheckpointDecline:
                 {
                     var m = SubtaskCheckpointMessage.Decode(input, t);
-                    JobOfAttempt(m.AttemptId)?.OnCheckpointDecline(m);
+                    Dispatch(JobOfAttempt(m.AttemptId), j => j.OnCheckpointDecline(m));
                     break;
                 }
             case ControlType.AttemptReleased:
                 {
                     var m = SimpleMessage.Decode(input, t);
-                    foreach (var job in _jobs.Values) job.OnAttemptReleased(worker, m.Id);
+                    foreach (var job in _jobs.Values) Dispatch(job, j => j.OnAttemptReleased(worker, m.Id));
                     Schedule();
                     break;
                 }
             default:
                 throw new InvalidDataException($"Unknown control frame type {type} from {worker.Id}.");
+        }
+    }
+
+    /// <summary>
+    /// Runs a job's handling of a worker's report on the control connection's thread. An error in one job's work (its
+    /// checkpoint storage failing, say) fails that job over; it must not close the connection, which would drop a
+    /// healthy worker and every other job on it. Only a malformed frame (failing to decode, before this) does that.
+    /// </summary>
+    private void Dispatch(ClusterJob? job, Action<ClusterJob> handle)
+    {
+        if (job is null) return;
+        try
+        {
+            handle(job);
+        }
+        catch (Exception e)
+        {
+            _log($"job {job.Id}: handling a worker report failed: {e}");
+            job.FailFromCoordinator(e);
         }
     }
 

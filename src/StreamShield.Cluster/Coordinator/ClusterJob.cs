@@ -282,6 +282,9 @@ internal sealed class ClusterJob : IDisposable
         }
     }
 
+    /// <summary>An error of the coordinator's own work for this job (not of a subtask or worker): every live attempt fails over.</summary>
+    public void FailFromCoordinator(Exception error) => FailCurrent(null, $"{error.GetType().Name}: {error.Message}");
+
     private void FailCurrent(string? subtask, string error)
     {
         // A job-wide failure (e.g. too many failed checkpoints): every live attempt restarts.

@@ -32,7 +32,8 @@ internal sealed class JobDefinition
         if (parallelism is { } p) env.Parallelism = p;
         job.Build(env, args);
         if (configuration is not null) foreach (var (k, v) in configuration) env.Configuration[k] = v;
-        _ = Runtime.Execution.JobSettings.From(env.Configuration, ""); // unknown keys and bad values fail the submission, not the deployment
+        // Unknown keys and bad values fail the submission, not the deployment.
+        Runtime.Execution.JobSettings.ApplyToCheckpointing(env);
         if (checkpointIntervalMs is { } ms && env.Checkpointing.Interval is null) env.EnableCheckpointing(TimeSpan.FromMilliseconds(ms));
         // The cluster owns where checkpoints go (one directory per job under the coordinator's checkpoint root).
         env.Checkpointing.Directory = checkpointRoot;

@@ -33,6 +33,8 @@ internal sealed class CheckpointCoordinator : IDisposable
     private long _lastCompletionMs;
     private long _lastTriggerMs;
     private int _consecutiveFailures;
+    private int _consecutiveStorageFailures; // a location could not be created: each one doubles the pause before the next trigger
+    private long _notBeforeMs; // no trigger before this time (back-off after storage failures)
     private int _finalizing; // acknowledged by every subtask, metadata being written: still in flight
     private bool _finalRequested; // all data finished: no more periodic checkpoints, the final one is due
     private bool _finalInFlight;
@@ -140,7 +142,7 @@ internal sealed class CheckpointCoordinator : IDisposable
         {
             if (_tasks is null || FinalCheckpointCompleted || _finalRequested) return;
             var now = NowMs;
-            if (now - _lastTriggerMs < (long)interval.TotalMilliseconds) return;
+            if (now - _lastTriggerMs < (long)interval.TotalMilliseconds || now < _notBeforeMs) return;
             if (InFlight >= _config.MaxConcurrentCheckpoints) return;
             if (now - _lastCompletionMs < (long)_config.MinPauseBetweenCheckpoints.TotalMilliseconds) return;
             if (_tasks.Any(t => !t.CanCheckpoint)) return;
@@ -165,6 +167,7 @@ internal sealed class CheckpointCoordinator : IDisposable
     private void TryTriggerFinalLocked()
     {
         if (!_finalRequested || _finalInFlight || FinalCheckpointCompleted || _tasks is null || InFlight >= _config.MaxConcurrentCheckpoints) return;
+        if (NowMs < _notBeforeMs) return;
         _finalInFlight = true;
         TriggerLocked(null, null, isFinal: true);
     }
@@ -183,8 +186,19 @@ internal sealed class CheckpointCoordinator : IDisposable
 
     private void TriggerLocked(string? savepointDir, TaskCompletionSource<string>? savepoint, bool isFinal)
     {
-        var id = _nextId++;
-        var location = _storage.CreateLocation(id, savepointDir);
+        var id = _nextId;
+        string location;
+        try
+        {
+            location = _storage.CreateLocation(id, savepointDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            StorageFailedLocked(id, e, savepoint, isFinal);
+            return;
+        }
+        _nextId++;
+        _consecutiveStorageFailures = 0;
         var tasks = _tasks!;
         var now = _clock.GetUtcNow();
         // A checkpoint may build on the newest completed one: it is retained, and kept while this one is pending.
@@ -202,6 +216,45 @@ internal sealed class CheckpointCoordinator : IDisposable
         _timeline.Add(JobEventKind.CheckpointTriggered, $"{(savepoint is null ? "Checkpoint" : "Savepoint")} {id} triggered{(isFinal ? " (final)" : "")}", now);
         Triggering?.Invoke(id, target);
         foreach (var t in tasks) if (t.IsSource) t.TriggerCheckpoint(id);
+    }
+
+    /// <summary>
+    /// Checkpoint storage refused the new checkpoint's directory (read-only, full, unreachable). The id is not used
+    /// up; the failure counts like any other (towards <see cref="CheckpointConfig.TolerableCheckpointFailures"/>);
+    /// and the next trigger waits twice as long each time, from the checkpoint interval up to a minute, instead of
+    /// retrying at every tick. A savepoint fails at once with the reason.
+    /// </summary>
+    private void StorageFailedLocked(long id, Exception error, TaskCompletionSource<string>? savepoint, bool isFinal)
+    {
+        var now = _clock.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var reason = $"checkpoint storage refused its directory: {error.Message}";
+        _lastTriggerMs = nowMs;
+        if (isFinal) _finalInFlight = false;
+        if (savepoint is not null)
+        {
+            savepoint.TrySetException(new InvalidOperationException($"Savepoint {id} failed: {reason}"));
+            _timeline.Add(JobEventKind.CheckpointFailed, $"Savepoint {id} failed: {reason}", now);
+            return;
+        }
+        Failed++;
+        _consecutiveStorageFailures++;
+        var baseMs = Math.Max(1000, (long)(_config.Interval?.TotalMilliseconds ?? 1000));
+        var pauseMs = Math.Min(60_000, baseMs << Math.Min(_consecutiveStorageFailures - 1, 16));
+        _notBeforeMs = nowMs + pauseMs;
+        _consecutiveFailures++;
+        var exceeded = _consecutiveFailures > _config.TolerableCheckpointFailures;
+        if (exceeded) _consecutiveFailures = 0;
+        _timeline.Add(JobEventKind.CheckpointFailed, $"Checkpoint {id} failed: {reason}; the next attempt in {pauseMs / 1000.0:0.#} s", now);
+        var failure = exceeded && _tasks is not null
+            ? new CheckpointFailureException($"More than {_config.TolerableCheckpointFailures} consecutive checkpoint failures (the last: checkpoint {id}: {reason}). Raise CheckpointConfig.TolerableCheckpointFailures to ride through more.")
+            : null;
+        // Not under this lock: the listeners and failing the job take locks that are taken before this one elsewhere.
+        ThreadPool.QueueUserWorkItem(_ =>
+        {
+            Ended?.Invoke(new CheckpointOutcome(id, false, false, TimeSpan.Zero, null, null, reason));
+            if (failure is not null) _failJob(failure);
+        });
     }
 
     public void Acknowledge(ICheckpointParticipant task, long id, TaskCheckpointAck ack)
@@ -407,7 +460,7 @@ internal sealed class CheckpointCoordinator : IDisposable
 internal sealed record CheckpointTarget(string Location, long? BaseCheckpointId);
 
 /// <summary>How a checkpoint or savepoint ended.</summary>
-internal sealed record CheckpointOutcome(long Id, bool IsSavepoint, bool Succeeded, TimeSpan Duration, long? Size, string Location, string? Failure);
+internal sealed record CheckpointOutcome(long Id, bool IsSavepoint, bool Succeeded, TimeSpan Duration, long? Size, string? Location, string? Failure);
 
 /// <summary>Too many consecutive checkpoints failed; the job fails over.</summary>
 public sealed class CheckpointFailureException(string message) : Exception(message);

@@ -12,6 +12,7 @@ public sealed class EmbeddedExecutor : IJobExecutor
     /// <inheritdoc />
     public IJobClient Start(StreamEnvironment environment, string jobName)
     {
+        JobSettings.ApplyToCheckpointing(environment); // configuration entries over what the code set; bad ones fail here
         var graph = JobGraphBuilder.Build(environment, jobName);
         var master = new JobMaster(environment, graph, Listener);
         master.Start();

@@ -106,8 +106,11 @@ internal sealed class JobAttempt : ITaskOwner
 
 /// <summary>Runtime settings of a job, from <see cref="StreamEnvironment.Configuration"/>.</summary>
 internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMemoryPerChannel, long RetainedOutputSpillPerChannel, string SpillDirectory,
-    bool IncrementalSnapshots = true)
+    bool IncrementalSnapshots = true, int? TolerableCheckpointFailures = null)
 {
+    /// <summary>Flink's key for <see cref="CheckpointConfig.TolerableCheckpointFailures"/>; set, it overrides the job's code.</summary>
+    public const string TolerableFailuresKey = "execution.checkpointing.tolerable-failed-checkpoints";
+
     public const string CreditsKey = "network.credits-per-channel";
     public const string RetainedKey = "network.retained-output.memory-per-channel";
     public const string SpillKey = "network.retained-output.spill-per-channel";
@@ -127,16 +130,24 @@ internal sealed record JobSettings(int CreditsPerChannel, long RetainedOutputMem
     public static JobSettings From(IDictionary<string, string> config, string spillDirectory)
     {
         foreach (var key in config.Keys)
-            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey or SpillKey or FailoverKey or IncrementalKey)
+            if (!key.StartsWith("fault.", StringComparison.Ordinal) && key is not (CreditsKey or RetainedKey or SpillKey or FailoverKey or IncrementalKey or TolerableFailuresKey)
                 && !RestartStrategyConfiguration.Keys.Contains(key))
-                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, {SpillKey}, {FailoverKey}, {IncrementalKey}, {string.Join(", ", RestartStrategyConfiguration.Keys)}, fault.<point>.");
+                throw new JobBuildException($"Unknown configuration key '{key}'. Known keys: {CreditsKey}, {RetainedKey}, {SpillKey}, {FailoverKey}, {IncrementalKey}, {TolerableFailuresKey}, {string.Join(", ", RestartStrategyConfiguration.Keys)}, fault.<point>.");
         _ = RestartStrategyConfiguration.FromConfiguration(config); // a bad restart-strategy value fails the job at build
         var incremental = true;
         if (config.TryGetValue(IncrementalKey, out var inc) && !bool.TryParse(inc, out incremental))
             throw new JobBuildException($"Configuration '{IncrementalKey} = {inc}' must be 'true' or 'false'.");
         if (config.TryGetValue(FailoverKey, out var failover) && failover is not ("full" or "region"))
             throw new JobBuildException($"Configuration '{FailoverKey} = {failover}' must be 'full' or 'region'.");
-        return new JobSettings(Int(config, CreditsKey, 8, 1), Int(config, RetainedKey, 4 * 1024 * 1024, 0), Long(config, SpillKey, 0), spillDirectory, incremental);
+        int? tolerable = config.ContainsKey(TolerableFailuresKey) ? Int(config, TolerableFailuresKey, 0, 0) : null;
+        return new JobSettings(Int(config, CreditsKey, 8, 1), Int(config, RetainedKey, 4 * 1024 * 1024, 0), Long(config, SpillKey, 0), spillDirectory, incremental, tolerable);
+    }
+
+    /// <summary>Applies the settings that configure the environment's checkpointing (before the graph is built).</summary>
+    public static void ApplyToCheckpointing(StreamEnvironment env)
+    {
+        var settings = From(env.Configuration, "");
+        if (settings.TolerableCheckpointFailures is { } n) env.Checkpointing.TolerableCheckpointFailures = n;
     }
 
     private static long Long(IDictionary<string, string> config, string key, long fallback)

@@ -79,4 +79,35 @@ public sealed class FailoverTests
         Assert.NotEmpty(committed);
         Assert.True(committed.Count == committed.Distinct().Count(), $"{committed.Count - committed.Distinct().Count()} committed rows duplicated\n{story}");
     }
+
+    [Fact]
+    public void Checkpoint_storage_refusing_the_final_checkpoint_fails_only_that_checkpoint_not_the_workers()
+    {
+        using var cluster = new LocalClusterProcesses("storage-refuses", workers: 2, slots: 2);
+        var workers = cluster.Workers().Select(w => w.Id).Order().ToList();
+        var output = Path.Combine(cluster.Directory, "out");
+        const long events = 400_000;
+        const int users = 200;
+        var job = cluster.Submit(typeof(WindowedCountsJob), ["--events", $"{events}", "--users", $"{users}", "--rate", "200000", "--output", output],
+            parallelism: 2, checkpointIntervalMs: null, new Dictionary<string, string> { ["execution.checkpointing.tolerable-failed-checkpoints"] = "100" });
+        // A file where the final checkpoint's directory goes: the coordinator cannot create it (as a read-only or full
+        // disk refuses it), and it is asked on a worker's control-connection thread when the sources finish.
+        var blocker = Path.Combine(cluster.Directory, "checkpoints", job, "chk-1");
+        File.WriteAllText(blocker, "not a directory");
+
+        cluster.WaitUntil(() => cluster.Timeline(job).Any(e => e.Kind == "CheckpointFailed" && e.Message.Contains("refused")), TimeSpan.FromSeconds(60), "the final checkpoint to be refused");
+        File.Delete(blocker);
+        cluster.WaitUntil(() => cluster.Job(job).Summary.Status is "Finished" or "Failed", TimeSpan.FromSeconds(60), "the job to end");
+
+        var detail = cluster.Job(job);
+        var timeline = cluster.Timeline(job);
+        var story = string.Join("\n", timeline.Select(e => $"{e.Time:HH:mm:ss.fff} {e.Kind} {e.Message}"));
+        Assert.True(detail.Summary.Status == "Finished", $"status {detail.Summary.Status}\n{story}\n{cluster.Logs()}");
+        Assert.Equal(0, detail.Summary.Restarts);
+        Assert.DoesNotContain(timeline, e => e.Kind == "TaskFailed");
+        Assert.Equal(workers, cluster.Workers().Select(w => w.Id).Order().ToList()); // the same two workers, never dropped
+        var expected = WindowedCountsJob.Expected(events, users).Select(c => c.ToString()).ToList();
+        var diff = ExactOutput.Diff(expected, FileSink<string>.ReadCommittedLines(output));
+        Assert.True(diff is null, $"{diff}\n{story}");
+    }
 }
