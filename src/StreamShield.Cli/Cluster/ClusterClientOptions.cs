@@ -35,7 +35,7 @@ internal sealed class ClusterClientOptions
 
     public Option<string?> Token { get; } = new("--token")
     {
-        Description = $"Cluster token, sent as bearer token (default: the {TokenVariable} environment variable).",
+        Description = $"Cluster token, sent as bearer token (default: the {TokenVariable} environment variable; prefer it, a command-line value is visible in `ps`).",
     };
 
     /// <summary>Adds both options to <paramref name="command"/>.</summary>

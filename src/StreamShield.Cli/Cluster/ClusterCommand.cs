@@ -28,7 +28,7 @@ internal static class ClusterCommand
         var workers = new Option<int>("--workers", "-n") { Description = "Number of worker processes.", DefaultValueFactory = _ => 2 };
         var dir = new Option<string>("--dir") { Description = "Cluster directory: logs, coordinator data, checkpoints, worker directories and cluster.json.", Required = true };
         var slots = new Option<int>("--slots") { Description = "Task slots per worker.", DefaultValueFactory = _ => 4 };
-        var token = new Option<string?>("--token") { Description = $"Cluster token the coordinator requires and workers present (default: the {ClusterClientOptions.TokenVariable} environment variable; none if unset)." };
+        var token = new Option<string?>("--token") { Description = $"Cluster token the coordinator requires and workers present (default: the {ClusterClientOptions.TokenVariable} environment variable, which keeps it out of `ps`; none if unset). The processes get it through their environment, never their command line." };
         var restPort = new Option<int?>("--rest-port") { Description = $"Port of the REST API (default: {DefaultRestPort} when free, so clients find the cluster without options; else any free port)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"restUrl\", \"coordinatorPid\", \"workerPids\"} instead of the REST URL." };
         var command = new Command("start", "Start a coordinator and N workers in the background, wait until all workers registered, and print the REST URL.")
@@ -67,7 +67,9 @@ internal static class ClusterCommand
         if (workerCount < 1) throw new ArgumentException($"--workers must be at least 1, not {workerCount}.");
         if (slots < 1) throw new ArgumentException($"--slots must be at least 1, not {slots}.");
         var dir = Path.GetFullPath(dirOption);
-        Directory.CreateDirectory(dir);
+        // Only the owner may read what the cluster writes here (logs, checkpoints, job artifacts).
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
+        else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var clusterFile = Path.Combine(dir, ClusterFileName);
         if (ReadClusterFile(clusterFile) is { } existing && AllPids(existing).Any(IsAlive))
             throw new ArgumentException($"A cluster is already running in {dir} (pids {string.Join(", ", AllPids(existing).Where(IsAlive))}); stop it with `streamshield cluster stop --dir {dirOption}`.");
@@ -75,7 +77,8 @@ internal static class ClusterCommand
         var infoFile = Path.Combine(dir, "coordinator.json");
         File.Delete(infoFile);
         File.Delete(clusterFile);
-        var tokenArgs = token is null ? Array.Empty<string>() : ["--token", token];
+        // The token reaches the processes through their environment (/proc/PID/environ is readable by the owner only),
+        // never their command line, which every user can read with ps.
         var started = new List<(string Name, Process Process, string Log)>();
         try
         {
@@ -83,8 +86,8 @@ internal static class ClusterCommand
             started.Add(("coordinator", Launch(
             [
                 "coordinator", "--port", "0", "--rest-port", restPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--checkpoint-dir", Path.Combine(dir, "checkpoints"),
-                "--data-dir", Path.Combine(dir, "coordinator"), "--info-file", infoFile, .. tokenArgs,
-            ], coordinatorLog), coordinatorLog));
+                "--data-dir", Path.Combine(dir, "coordinator"), "--info-file", infoFile,
+            ], coordinatorLog, token), coordinatorLog));
 
             var info = WaitFor(() => ReadCoordinatorInfo(infoFile), started, "the coordinator to write coordinator.json");
             if (info is null) return Fail(started);
@@ -95,8 +98,8 @@ internal static class ClusterCommand
                 started.Add(($"worker-{k}", Launch(
                 [
                     "worker", "--coordinator", $"127.0.0.1:{info.ControlPort}", "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    "--work-dir", Path.Combine(dir, $"worker-{k}"), .. tokenArgs,
-                ], log), log));
+                    "--work-dir", Path.Combine(dir, $"worker-{k}"),
+                ], log, token), log));
             }
 
             using var rest = new RestClient(info.RestUrl, token, TimeSpan.FromSeconds(5));
@@ -115,6 +118,7 @@ internal static class ClusterCommand
 
             var cluster = new ClusterFile(info.RestUrl, started[0].Process.Id, [.. started.Skip(1).Select(s => s.Process.Id)]);
             File.WriteAllText(clusterFile, JsonSerializer.Serialize(cluster, ClusterClientOptions.Json));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(clusterFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             Console.WriteLine(json ? JsonSerializer.Serialize(cluster, ClusterClientOptions.Json) : cluster.RestUrl);
             if (!json)
             {
@@ -210,15 +214,18 @@ internal static class ClusterCommand
     /// from /dev/null, stdout and stderr into <paramref name="log"/>. The shell execs, so the returned process is the
     /// streamshield process itself.
     /// </summary>
-    private static Process Launch(IReadOnlyList<string> arguments, string log)
+    private static Process Launch(IReadOnlyList<string> arguments, string log, string? token)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("`cluster start` runs processes in the background through /bin/sh; on Windows start `streamshield coordinator` and `streamshield worker` yourself.");
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Environment.CurrentDirectory };
+        if (token is null) start.Environment.Remove(ClusterClientOptions.TokenVariable);
+        else start.Environment[ClusterClientOptions.TokenVariable] = token;
         // $1 is the log; the rest is the command line. setsid (new session, no controlling terminal: Ctrl+C and a closing
         // terminal do not reach the cluster) when available, else ignore SIGHUP and SIGINT like nohup.
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("""
             log="$1"; shift
+            umask 077
             exec </dev/null >"$log" 2>&1
             if command -v setsid >/dev/null 2>&1; then exec setsid "$@"; fi
             trap '' HUP INT

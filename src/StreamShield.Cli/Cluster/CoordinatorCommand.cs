@@ -14,7 +14,7 @@ internal static class CoordinatorCommand
         var bind = new Option<string>("--bind") { Description = "Address to listen on. Loopback by default; use 0.0.0.0 to accept other machines (set --token then).", DefaultValueFactory = _ => "127.0.0.1" };
         var checkpointDir = new Option<string>("--checkpoint-dir") { Description = "Checkpoint storage shared with the workers (a local path or a shared mount); one subdirectory per job.", Required = true };
         var dataDir = new Option<string?>("--data-dir") { Description = "Where uploaded job artifacts are kept (default: <checkpoint-dir>/../coordinator)." };
-        var token = new Option<string?>("--token") { Description = "Cluster token: workers, CLI calls and REST requests without it are refused. Also read from STREAMSHIELD_TOKEN." };
+        var token = new Option<string?>("--token") { Description = "Cluster token: workers, CLI calls and REST requests without it are refused. Prefer the STREAMSHIELD_TOKEN environment variable: a command-line value is visible to other users in `ps`." };
         var infoFile = new Option<string?>("--info-file") { Description = "Write {restUrl, controlPort, pid} as JSON to this file once listening." };
         var heartbeat = new Option<double>("--heartbeat-timeout") { Description = "Seconds without a heartbeat after which a worker is declared lost (hung or cut off).", DefaultValueFactory = _ => 2 };
         var slotTimeout = new Option<double>("--slot-timeout") { Description = "Seconds a job waits for enough free slots (at submission or after losing a worker) before it fails.", DefaultValueFactory = _ => 60 };

@@ -14,7 +14,7 @@ internal static class WorkerCommand
         var bind = new Option<string>("--bind") { Description = "Address of this worker's data port (loopback by default).", DefaultValueFactory = _ => "127.0.0.1" };
         var dataPort = new Option<int>("--data-port") { Description = "Data port for channels from other workers (0 picks a free one).", DefaultValueFactory = _ => 0 };
         var workDir = new Option<string?>("--work-dir") { Description = "Directory for job artifacts and spilled data (default: a temporary directory removed on exit)." };
-        var token = new Option<string?>("--token") { Description = "The cluster token, if the coordinator requires one. Also read from STREAMSHIELD_TOKEN." };
+        var token = new Option<string?>("--token") { Description = "The cluster token, if the coordinator requires one. Prefer the STREAMSHIELD_TOKEN environment variable: a command-line value is visible to other users in `ps`." };
         var command = new Command("worker", "Run a worker: registers with the coordinator, runs the subtasks it is given, serves a data port for channels to other workers.")
         {
             coordinator, slots, bind, dataPort, workDir, token,

@@ -100,4 +100,36 @@ public sealed class ProcessLifecycleCliTests : IDisposable
         AssertOneLineError(bad, "is not Nexmark events");
         Assert.False(File.Exists(_dir.Sub("q1-garbage.jsonl")));
     }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Cluster_start_keeps_the_token_off_command_lines_and_its_files_private()
+    {
+        const string token = "tok-7f3a9c-never-in-ps";
+        var dir = _dir.Sub("secured");
+        var withToken = new Dictionary<string, string> { ["STREAMSHIELD_TOKEN"] = token };
+        var start = CliProcess.Run(["cluster", "start", "--dir", dir, "--workers", "1", "--slots", "1", "--rest-port", "0", "--json"], withToken);
+        Assert.True(start.ExitCode == 0, start.ToString());
+        try
+        {
+            var cluster = System.Text.Json.JsonDocument.Parse(start.Stdout.Trim().Split('\n')[^1]).RootElement;
+            var pids = cluster.GetProperty("workerPids").EnumerateArray().Select(p => p.GetInt32()).Append(cluster.GetProperty("coordinatorPid").GetInt32()).ToList();
+            foreach (var pid in pids)
+            {
+                var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+                Assert.DoesNotContain(token, commandLine);
+                Assert.DoesNotContain("--token", commandLine);
+            }
+            // The processes have the token: an authenticated call works, an anonymous one is refused.
+            Assert.Equal(0, CliProcess.Run(["jobs", "--dir", dir], withToken).ExitCode);
+            Assert.NotEqual(0, CliProcess.Run("jobs", "--dir", dir).ExitCode);
+
+            foreach (var file in Directory.GetFiles(dir, "*", SearchOption.TopDirectoryOnly))
+                Assert.True((File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) == 0, $"{file} is readable by others: {File.GetUnixFileMode(file)}");
+        }
+        finally
+        {
+            CliProcess.Run("cluster", "stop", "--dir", dir);
+        }
+    }
 }
