@@ -29,14 +29,15 @@ internal static class ClusterCommand
         var dir = new Option<string>("--dir") { Description = "Cluster directory: logs, coordinator data, checkpoints, worker directories and cluster.json.", Required = true };
         var slots = new Option<int>("--slots") { Description = "Task slots per worker.", DefaultValueFactory = _ => 4 };
         var token = new Option<string?>("--token") { Description = $"Cluster token the coordinator requires and workers present (default: the {ClusterClientOptions.TokenVariable} environment variable, which keeps it out of `ps`; none if unset). The processes get it through their environment, never their command line." };
+        var allowSavepointDir = new Option<string[]>("--allow-savepoint-dir") { Description = "An absolute directory outside DIR/savepoints where savepoints may also be written (repeatable; passed to the coordinator).", AllowMultipleArgumentsPerToken = false };
         var restPort = new Option<int?>("--rest-port") { Description = $"Port of the REST API (default: {DefaultRestPort} when free, so clients find the cluster without options; else any free port)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"restUrl\", \"coordinatorPid\", \"workerPids\"} instead of the REST URL." };
         var command = new Command("start", "Start a coordinator and N workers in the background, wait until all workers registered, and print the REST URL.")
         {
-            workers, dir, slots, token, restPort, json,
+            workers, dir, slots, token, restPort, allowSavepointDir, json,
         };
         command.SetAction(r => RunStart(r.GetValue(workers), r.GetValue(dir)!, r.GetValue(slots), ClusterClientOptions.ResolveToken(r.GetValue(token)),
-            r.GetValue(restPort), r.GetValue(json)));
+            r.GetValue(restPort), r.GetValue(allowSavepointDir) ?? [], r.GetValue(json)));
         return command;
     }
 
@@ -60,7 +61,7 @@ internal static class ClusterCommand
     /// <summary>The REST port clients try when told nothing else (Flink's too).</summary>
     private const int DefaultRestPort = 8081;
 
-    private static int RunStart(int workerCount, string dirOption, int slots, string? token, int? restPortOption, bool json)
+    private static int RunStart(int workerCount, string dirOption, int slots, string? token, int? restPortOption, string[] allowSavepointDirs, bool json)
     {
         if (restPortOption is < 0 or > 65535) throw new ArgumentException($"--rest-port must be a port number from 0 to 65535, not {restPortOption}.");
         var restPort = restPortOption ?? (PortIsFree(DefaultRestPort) ? DefaultRestPort : 0);
@@ -86,7 +87,8 @@ internal static class ClusterCommand
             started.Add(("coordinator", Launch(
             [
                 "coordinator", "--port", "0", "--rest-port", restPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--checkpoint-dir", Path.Combine(dir, "checkpoints"),
-                "--data-dir", Path.Combine(dir, "coordinator"), "--info-file", infoFile,
+                "--data-dir", Path.Combine(dir, "coordinator"), "--info-file", infoFile, "--savepoint-dir", Path.Combine(dir, "savepoints"),
+                .. allowSavepointDirs.SelectMany(a => new[] { "--allow-savepoint-dir", Path.GetFullPath(a) }),
             ], coordinatorLog, token), coordinatorLog));
 
             var info = WaitFor(() => ReadCoordinatorInfo(infoFile), started, "the coordinator to write coordinator.json");

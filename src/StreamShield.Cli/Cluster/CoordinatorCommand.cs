@@ -18,16 +18,19 @@ internal static class CoordinatorCommand
         var infoFile = new Option<string?>("--info-file") { Description = "Write {restUrl, controlPort, pid} as JSON to this file once listening." };
         var heartbeat = new Option<double>("--heartbeat-timeout") { Description = "Seconds without a heartbeat after which a worker is declared lost (hung or cut off).", DefaultValueFactory = _ => 2 };
         var slotTimeout = new Option<double>("--slot-timeout") { Description = "Seconds a job waits for enough free slots (at submission or after losing a worker) before it fails.", DefaultValueFactory = _ => 60 };
+        var savepointDir = new Option<string?>("--savepoint-dir") { Description = "Savepoint root: savepoints asked for without a directory go here, and a relative directory resolves under it (default: <checkpoint-dir>/savepoints)." };
+        var allowSavepointDir = new Option<string[]>("--allow-savepoint-dir") { Description = "An absolute directory outside the savepoint root where REST callers may also have savepoints written (repeatable). Others are refused.", AllowMultipleArgumentsPerToken = false };
         var command = new Command("coordinator", "Run the cluster coordinator: accepts jobs, schedules them onto worker slots, coordinates checkpoints, handles failures, serves the REST API.")
         {
-            port, restPort, bind, checkpointDir, dataDir, token, infoFile, heartbeat, slotTimeout,
+            port, restPort, bind, checkpointDir, dataDir, token, infoFile, heartbeat, slotTimeout, savepointDir, allowSavepointDir,
         };
         command.SetAction(r =>
         {
             var checkpoints = Path.GetFullPath(r.GetValue(checkpointDir)!);
             var options = new CoordinatorOptions(checkpoints, r.GetValue(dataDir) ?? Path.Combine(Path.GetDirectoryName(checkpoints) ?? checkpoints, "coordinator"),
                 r.GetValue(port), r.GetValue(restPort), r.GetValue(bind)!, r.GetValue(token) ?? Environment.GetEnvironmentVariable("STREAMSHIELD_TOKEN"),
-                r.GetValue(infoFile), r.GetValue(heartbeat), r.GetValue(slotTimeout));
+                r.GetValue(infoFile), r.GetValue(heartbeat), r.GetValue(slotTimeout),
+                r.GetValue(savepointDir) is { } sp ? Path.GetFullPath(sp) : null, [.. (r.GetValue(allowSavepointDir) ?? []).Select(Path.GetFullPath)]);
             using var stop = new CancellationTokenSource();
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };

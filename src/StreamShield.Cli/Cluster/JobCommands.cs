@@ -51,14 +51,14 @@ internal static class JobCommands
     public static Command Savepoint()
     {
         var jobId = new Argument<string>("jobId") { Description = "Id of the job (see `streamshield jobs`)." };
-        var directory = new Option<string?>("--directory", "-d") { Description = "Directory to write the savepoint into (default: the coordinator's savepoint directory)." };
+        var directory = new Option<string?>("--directory", "-d") { Description = "Directory to write the savepoint into: relative to the coordinator's savepoint root, or an absolute path the coordinator allows (--allow-savepoint-dir). Default: the root itself." };
         var client = new ClusterClientOptions();
         var command = new Command("savepoint", "Take a savepoint of a running job, wait for it and print its location; the job keeps running.") { jobId, directory };
         client.AddTo(command);
         command.SetAction(r =>
         {
             using var rest = client.CreateClient(r);
-            var response = rest.TriggerSavepointAsync(r.GetValue(jobId)!, FullPathOrNull(r.GetValue(directory))).GetAwaiter().GetResult();
+            var response = rest.TriggerSavepointAsync(r.GetValue(jobId)!, r.GetValue(directory)).GetAwaiter().GetResult();
             Console.WriteLine(response.Location);
             return 0;
         });
@@ -70,7 +70,7 @@ internal static class JobCommands
     {
         var jobId = new Argument<string>("jobId") { Description = "Id of the job (see `streamshield jobs`)." };
         var withSavepoint = new Option<bool>("--with-savepoint") { Description = "Take a savepoint, then stop the job (required; to stop without a savepoint use `cancel`)." };
-        var directory = new Option<string?>("--directory", "-d") { Description = "Directory to write the savepoint into (default: the coordinator's savepoint directory)." };
+        var directory = new Option<string?>("--directory", "-d") { Description = "Directory to write the savepoint into: relative to the coordinator's savepoint root, or an absolute path the coordinator allows (--allow-savepoint-dir). Default: the root itself." };
         var client = new ClusterClientOptions();
         var command = new Command("stop", "Stop a running job with a savepoint and print the savepoint's location.") { jobId, withSavepoint, directory };
         client.AddTo(command);
@@ -79,15 +79,12 @@ internal static class JobCommands
             if (!r.GetValue(withSavepoint))
                 throw new ArgumentException("stop needs --with-savepoint (to stop a job without a savepoint, use `streamshield cancel`).");
             using var rest = client.CreateClient(r);
-            var response = rest.StopWithSavepointAsync(r.GetValue(jobId)!, FullPathOrNull(r.GetValue(directory))).GetAwaiter().GetResult();
+            var response = rest.StopWithSavepointAsync(r.GetValue(jobId)!, r.GetValue(directory)).GetAwaiter().GetResult();
             Console.WriteLine(response.Location);
             return 0;
         });
         return command;
     }
-
-    // The coordinator may run in another directory: send absolute paths.
-    private static string? FullPathOrNull(string? path) => path is null ? null : Path.GetFullPath(path);
 
     /// <summary>The jobs as a plain text table, newest first.</summary>
     internal static string FormatTable(IReadOnlyList<JobSummary> jobs)

@@ -26,6 +26,9 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
     private readonly string _dataDir;
     private readonly Action<string> _log;
 
+    /// <summary>Where REST callers may have savepoints written (default: the savepoints folder of the checkpoint root).</summary>
+    public SavepointTargets Savepoints { get; set; } = null!;
+
     /// <summary>Writes a line to the coordinator's log.</summary>
     internal void Log(string message) => _log(message);
     private readonly JobArtifactStore _artifacts;
@@ -43,6 +46,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
         _token = token;
         _log = log;
         _checkpointRoot = Path.GetFullPath(checkpointRoot);
+        Savepoints = new SavepointTargets(Path.Combine(_checkpointRoot, "savepoints"));
         _dataDir = Path.GetFullPath(dataDir);
         Directory.CreateDirectory(_checkpointRoot);
         Directory.CreateDirectory(_dataDir);
@@ -326,13 +330,13 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
     public async Task<SavepointResponse> TriggerSavepoint(string jobId, string? directory)
     {
         var job = _jobs.GetValueOrDefault(jobId) ?? throw new ClusterRequestException($"No job '{jobId}'.", 404);
-        return new SavepointResponse(await job.TriggerSavepoint(directory ?? Path.Combine(_checkpointRoot, "savepoints")).ConfigureAwait(false));
+        return new SavepointResponse(await job.TriggerSavepoint(Savepoints.Resolve(directory)).ConfigureAwait(false));
     }
 
     public async Task<SavepointResponse> StopWithSavepoint(string jobId, string? directory)
     {
         var job = _jobs.GetValueOrDefault(jobId) ?? throw new ClusterRequestException($"No job '{jobId}'.", 404);
-        return new SavepointResponse(await job.StopWithSavepoint(directory ?? Path.Combine(_checkpointRoot, "savepoints")).ConfigureAwait(false));
+        return new SavepointResponse(await job.StopWithSavepoint(Savepoints.Resolve(directory)).ConfigureAwait(false));
     }
 
     public string PrometheusMetrics() => ClusterMetrics.Render(_workers.Values.ToList(), _jobs.Values.ToList());

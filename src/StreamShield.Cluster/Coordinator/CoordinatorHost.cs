@@ -14,7 +14,9 @@ public sealed record CoordinatorOptions(
     string? Token = null,
     string? InfoFile = null,
     double HeartbeatTimeoutSeconds = 2,
-    double SlotTimeoutSeconds = 60);
+    double SlotTimeoutSeconds = 60,
+    string? SavepointDir = null,
+    IReadOnlyList<string>? AllowedSavepointDirs = null);
 
 /// <summary>
 /// A coordinator process: the control port for workers, the REST API for clients, and the jobs. Once both ports
@@ -32,6 +34,7 @@ internal sealed class CoordinatorHost : IDisposable
         {
             SlotTimeout = TimeSpan.FromSeconds(options.SlotTimeoutSeconds),
         };
+        Coordinator.Savepoints = new SavepointTargets(options.SavepointDir ?? Path.Combine(Path.GetFullPath(options.CheckpointDir), "savepoints"), options.AllowedSavepointDirs);
         try
         {
             _rest = RestServer.Start(Coordinator, options.BindHost, options.RestPort, options.Token, logger);

@@ -156,6 +156,35 @@ public sealed class ClusterCliTests(CliClusterFixture cluster) : IClassFixture<C
         Assert.Equal("Canceled", WaitForStatus(id, "Canceled"));
     }
 
+    [Fact]
+    public void Savepoints_are_written_under_the_savepoint_root_and_other_directories_are_refused()
+    {
+        var run = Submit("windowed-counts", "-p", "2", "--detached", "--checkpoint-interval", "1s", "--", "--events", "1000000000", "--rate", "20000", "--output", cluster.Sub("out-savepoints"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var id = run.Stdout.Trim();
+        try
+        {
+            Assert.Equal("Running", WaitForStatus(id, "Running"));
+            foreach (var outside in new[] { "../../escaped", cluster.Sub("outside") })
+            {
+                var refused = CliProcess.Run("savepoint", id, "--dir", cluster.ClusterDir, "--directory", outside);
+                Assert.True(refused.ExitCode == 2, refused.ToString());
+                Assert.Contains("savepoint root", refused.Stderr);
+            }
+            Assert.False(Directory.Exists(cluster.Sub("outside")));
+            Assert.False(Directory.Exists(Path.GetFullPath(Path.Combine(cluster.ClusterDir, "savepoints", "../../escaped"))));
+
+            var written = CliProcess.Run("savepoint", id, "--dir", cluster.ClusterDir, "--directory", "nightly");
+            Assert.True(written.ExitCode == 0, written.ToString());
+            Assert.StartsWith(Path.Combine(cluster.ClusterDir, "savepoints", "nightly") + Path.DirectorySeparatorChar, written.Stdout.Trim());
+            Assert.True(File.Exists(Path.Combine(written.Stdout.Trim(), "_metadata")));
+        }
+        finally
+        {
+            CliProcess.Run("cancel", id, "--dir", cluster.ClusterDir);
+        }
+    }
+
     private string WaitForStatus(string id, string status)
     {
         var deadline = DateTime.UtcNow + JobTimeout;
