@@ -322,6 +322,9 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
     private void OnJobEnded(string jobId)
     {
         if (_jobs.TryGetValue(jobId, out var job)) _log($"job {jobId} '{job.Name}' {job.Status}");
+        // The job's code was extracted to build its graph: unload it and delete the files (the uploaded zip stays in
+        // the artifact store, where a resubmission finds it).
+        if (_jobCode.TryRemove(jobId, out var code)) code.Dispose();
         Schedule();
     }
 

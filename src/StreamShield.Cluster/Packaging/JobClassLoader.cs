@@ -12,7 +12,16 @@ namespace StreamShield.Cluster.Packaging;
 internal static class JobClassLoader
 {
     /// <summary>Largest total uncompressed size accepted, so a small "zip bomb" upload cannot fill the disk.</summary>
-    public const long MaxExtractedBytes = 2L * 1024 * 1024 * 1024;
+    public const long MaxExtractedBytes = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Largest expansion of one entry (uncompressed ÷ compressed size) above <see cref="RatioCheckedFromBytes"/>:
+    /// assemblies and their dependencies compress 2-5×; a zip bomb expands a thousandfold.
+    /// </summary>
+    public const double MaxExpansionRatio = 100;
+
+    /// <summary>Entries smaller than this are not ratio-checked (a small file of zeros is harmless).</summary>
+    public const long RatioCheckedFromBytes = 1L << 20;
 
     /// <summary>
     /// Extracts <paramref name="artifactZipPath"/> into a fresh subdirectory of <paramref name="extractRoot"/> and
@@ -72,6 +81,8 @@ internal static class JobClassLoader
                 total += entry.Length;
                 if (total > MaxExtractedBytes)
                     throw new ClusterRequestException($"The artifact expands to more than {MaxExtractedBytes / (1024 * 1024)} MB. Ship only the job's assembly and its dependencies.");
+                if (entry.Length >= RatioCheckedFromBytes && entry.Length > MaxExpansionRatio * Math.Max(1, entry.CompressedLength))
+                    throw new ClusterRequestException($"The artifact's entry '{entry.FullName}' expands {entry.Length / (double)Math.Max(1, entry.CompressedLength):0}-fold ({entry.CompressedLength} to {entry.Length} bytes), more than {MaxExpansionRatio:0}-fold: that is a zip bomb, not a job. Ship only the job's assembly and its dependencies.");
                 var target = Path.GetFullPath(Path.Combine(directory, entry.FullName));
                 if (!target.StartsWith(root, StringComparison.Ordinal))
                     throw new ClusterRequestException($"The artifact's entry '{entry.FullName}' points outside the artifact's directory. Zip the job's files with paths relative to the zip's root.");

@@ -29,8 +29,14 @@ internal static class RestServer
     /// <summary>The answer to requests without the right token.</summary>
     public const string UnauthorizedMessage = "missing or wrong cluster token: pass --token";
 
-    /// <summary>Largest accepted request body (artifact uploads).</summary>
-    public const long MaxRequestBodyBytes = 1L << 30;
+    /// <summary>
+    /// Largest request body of every endpoint but the artifact upload: JSON requests are small, and a request that is
+    /// not is refused with 413 before it is read, so no caller can make the coordinator buffer gigabytes.
+    /// </summary>
+    public const long MaxJsonBodyBytes = 1L << 20;
+
+    /// <summary>Largest job artifact upload (a zip of the job's directory), streamed to a temporary file, never to memory.</summary>
+    public const long MaxArtifactBytes = 256L << 20;
 
     /// <summary>JSON options of the API (camelCase, the REST contract).</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web);
@@ -53,7 +59,7 @@ internal static class RestServer
         builder.WebHost.ConfigureKestrel(o =>
         {
             o.AddServerHeader = false;
-            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            o.Limits.MaxRequestBodySize = MaxJsonBodyBytes; // the artifact upload raises its own
             o.Listen(address, port);
         });
         builder.Services.AddRoutingCore();
@@ -126,6 +132,8 @@ internal static class RestServer
             var type = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
             if (type is not (null or "" or "application/zip" or "application/octet-stream" or "application/x-zip-compressed"))
                 return Error(StatusCodes.Status415UnsupportedMediaType, $"artifact upload needs the zip as body with content type application/zip or application/octet-stream, not {type}");
+            if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = MaxArtifactBytes;
             // The API reads synchronously; Kestrel bodies are async only, so buffer the upload in a temporary file.
             var temp = Path.Combine(Path.GetTempPath(), $"streamshield-upload-{Guid.NewGuid():N}.zip");
             await using var buffer = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,

@@ -112,6 +112,21 @@ public sealed class ClusterCliTests(CliClusterFixture cluster) : IClassFixture<C
     }
 
     [Fact]
+    public void An_ended_jobs_extracted_code_is_removed_from_the_coordinator()
+    {
+        var input = WordCountInput();
+        for (var k = 0; k < 3; k++)
+        {
+            var run = Submit("wordcount", "-p", "2", "--", "--input", input, "--output", cluster.Sub($"out-cleanup-{k}"));
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+        var jobs = Path.Combine(cluster.ClusterDir, "coordinator", "jobs");
+        var deadline = DateTime.UtcNow.AddSeconds(30); // other tests' cancelled jobs end too
+        while (Directory.GetDirectories(jobs).Length > 0 && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        Assert.Empty(Directory.GetDirectories(jobs));
+    }
+
+    [Fact]
     public void A_job_that_fails_at_once_makes_submit_exit_non_zero_with_the_whole_exception_in_rest_logs_and_json()
     {
         var missing = cluster.Sub("missing-input");

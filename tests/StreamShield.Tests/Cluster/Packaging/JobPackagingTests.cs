@@ -211,6 +211,21 @@ public sealed class JobPackagingTests : IDisposable
     }
 
     [Fact]
+    public void Rejects_a_zip_bomb_before_extracting_it()
+    {
+        var store = new JobArtifactStore(_files.StoreDirectory);
+        // 64 MB of zeros deflates to about 64 KB: a thousandfold expansion, where real assemblies manage 2-5.
+        var bomb = _files.Zip("Job.dll", ("Job.dll", PackagingTestFiles.AssemblyTargeting("Job", $".NETCoreApp,Version=v{Environment.Version.Major}.0")),
+            ("padding.bin", new byte[64 * 1024 * 1024]));
+        Assert.True(new FileInfo(bomb).Length < 1024 * 1024);
+        var e = Assert.Throws<ClusterRequestException>(() => store.Store(File.OpenRead(bomb)));
+        Assert.Contains("'padding.bin' expands", e.Message);
+        Assert.Contains("zip bomb", e.Message);
+        AssertNothingStored();
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(_files.StoreDirectory, ".validate"))); // nothing left extracted
+    }
+
+    [Fact]
     public void PathOf_accepts_only_hex_ids_of_stored_artifacts()
     {
         var store = new JobArtifactStore(_files.StoreDirectory);

@@ -261,4 +261,28 @@ public sealed class RestServerTests : IAsyncLifetime
         Assert.True(checkpoint.GetProperty("durationMs").GetProperty("nullable").GetBoolean());
         Assert.Equal("array", schemas.GetProperty("JobDetail").GetProperty("properties").GetProperty("vertices").GetProperty("type").GetString());
     }
+
+    [Fact]
+    public async Task A_json_body_over_its_limit_is_refused_with_413_before_it_is_buffered()
+    {
+        var big = new string(' ', (int)RestServer.MaxJsonBodyBytes) + "{\"artifactId\": \"artifact-1\"}";
+        using var response = await http.PostAsync("/api/v1/jobs", new StringContent(big, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(api.Submitted); // the coordinator never saw it
+    }
+
+    [Fact]
+    public async Task An_artifact_upload_may_exceed_the_json_limit_up_to_its_own()
+    {
+        var zip = new byte[RestServer.MaxJsonBodyBytes * 3];
+        zip[0] = (byte)'P';
+        zip[1] = (byte)'K';
+        using (var content = new ByteArrayContent(zip))
+        {
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+            using var accepted = await http.PostAsync("/api/v1/artifacts", content);
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+        Assert.Equal(zip.Length, api.UploadedBytes?.Length);
+    }
 }
