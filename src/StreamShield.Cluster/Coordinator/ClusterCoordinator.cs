@@ -29,6 +29,11 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
     /// <summary>Where REST callers may have savepoints written (default: the savepoints folder of the checkpoint root).</summary>
     public SavepointTargets Savepoints { get; set; } = null!;
 
+    /// <summary>Largest Register frame accepted from a connection that has not authenticated yet.</summary>
+    private const int HandshakeFrameLimit = 64 * 1024;
+
+    private readonly HandshakeGate _handshakes;
+
     /// <summary>Writes a line to the coordinator's log.</summary>
     internal void Log(string message) => _log(message);
     private readonly JobArtifactStore _artifacts;
@@ -45,6 +50,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
     {
         _token = token;
         _log = log;
+        _handshakes = new HandshakeGate("control port", log);
         _checkpointRoot = Path.GetFullPath(checkpointRoot);
         Savepoints = new SavepointTargets(Path.Combine(_checkpointRoot, "savepoints"));
         _dataDir = Path.GetFullPath(dataDir);
@@ -98,7 +104,16 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
                 _log($"control port accept failed: {e.Message}");
                 continue;
             }
-            new Thread(() => Handshake(socket)) { IsBackground = true, Name = "control handshake" }.Start();
+            if (!_handshakes.TryEnter())
+            {
+                socket.Dispose();
+                continue;
+            }
+            new Thread(() =>
+            {
+                try { Handshake(socket); }
+                finally { _handshakes.Exit(); }
+            }) { IsBackground = true, Name = "control handshake" }.Start();
         }
     }
 
@@ -107,7 +122,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
         var connection = new FrameConnection(socket, "control (registering)");
         try
         {
-            var (type, payload) = connection.ReadOne(TimeSpan.FromSeconds(10));
+            var (type, payload) = connection.ReadOne(TimeSpan.FromSeconds(10), HandshakeFrameLimit);
             if ((ControlType)type != ControlType.Register) throw new InvalidDataException($"expected a Register frame first, got type {type}");
             var register = RegisterMessage.Decode(new DataInput(payload));
             string? refusal = null;
@@ -121,7 +136,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
                 refusal = $"a worker needs at least 1 slot (it offered {register.Slots}).";
             if (refusal is not null)
             {
-                _log($"refused worker from {connection.RemoteEndPoint} (pid {register.Pid}): {refusal}");
+                _handshakes.Log($"refused worker from {connection.RemoteEndPoint} (pid {register.Pid}): {refusal}");
                 connection.Send((byte)ControlType.Refused, new SimpleMessage("", refusal).Encode());
                 Thread.Sleep(100); // let the refusal reach the worker before closing
                 connection.Close();
@@ -141,7 +156,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
         }
         catch (Exception e)
         {
-            _log($"closed control connection from {connection.RemoteEndPoint}: {e.Message}");
+            _handshakes.Log($"closed control connection from {connection.RemoteEndPoint}: {e.Message}");
             connection.Close();
         }
     }

@@ -48,6 +48,7 @@ internal sealed class DataPlane : IDisposable
         if (_token.Length > 1024) throw new ArgumentException("The token is longer than 1024 bytes.", nameof(token));
         _log = log;
         _inputs = new InputRouter(Log);
+        _handshakeGate = new HandshakeGate("Data plane", Log);
         var address = ResolveBindAddress(bindHost);
         _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -76,6 +77,14 @@ internal sealed class DataPlane : IDisposable
 
     /// <summary>How long a new connection may take to send its handshake.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest Hello frame accepted from a connection that has not authenticated yet.</summary>
+    private const int HandshakeFrameLimit = 16 * 1024;
+
+    private readonly HandshakeGate _handshakeGate;
+
+    /// <summary>Inbound handshakes in progress (bounded by <see cref="HandshakeGate.DefaultMaxPending"/>).</summary>
+    internal int PendingHandshakes => _handshakeGate.Pending;
 
     /// <summary>
     /// A peer connection closed unexpectedly, or the peer could not be reached at all (the exception says why).
@@ -273,8 +282,18 @@ internal sealed class DataPlane : IDisposable
                 Thread.Sleep(100);
                 continue;
             }
-            // The handshake can take up to HandshakeTimeout; a silent client must not hold up the next one.
-            new Thread(() => HandleInbound(socket)) { IsBackground = true, Name = $"data-plane {WorkerId} handshake" }.Start();
+            // The handshake can take up to HandshakeTimeout; a silent client must not hold up the next one, and
+            // silent clients together must not hold more than a bounded number of threads.
+            if (!_handshakeGate.TryEnter())
+            {
+                socket.Dispose();
+                continue;
+            }
+            new Thread(() =>
+            {
+                try { HandleInbound(socket); }
+                finally { _handshakeGate.Exit(); }
+            }) { IsBackground = true, Name = $"data-plane {WorkerId} handshake" }.Start();
         }
     }
 
@@ -294,7 +313,7 @@ internal sealed class DataPlane : IDisposable
         var remote = connection.RemoteEndPoint;
         try
         {
-            var (type, payload) = connection.ReadOne(HandshakeTimeout);
+            var (type, payload) = connection.ReadOne(HandshakeTimeout, HandshakeFrameLimit);
             if (type != DataPlaneProtocol.Hello)
                 throw new InvalidDataException($"expected a handshake, got frame type {type}");
             var (token, peerId) = DataPlaneProtocol.DecodeHello(payload);
@@ -320,14 +339,14 @@ internal sealed class DataPlane : IDisposable
         }
         catch (Exception e)
         {
-            if (!_disposed) Log($"Data plane: closing the connection from {remote}: {e.Message}");
+            if (!_disposed) _handshakeGate.Log($"Data plane: closing the connection from {remote}: {e.Message}");
             connection.Close();
         }
     }
 
     private void Refuse(FrameConnection connection, string logMessage, string reason)
     {
-        Log(logMessage);
+        _handshakeGate.Log(logMessage);
         connection.Send(DataPlaneProtocol.Refused, Encoding.UTF8.GetBytes(reason));
         connection.Close();
     }

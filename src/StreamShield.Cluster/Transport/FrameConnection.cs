@@ -71,23 +71,42 @@ internal sealed class FrameConnection : IDisposable
     }
 
     /// <summary>Reads one frame synchronously (for handshakes, before <see cref="Start"/>). Returns the type and a copy of the payload.</summary>
-    public (byte Type, byte[] Payload) ReadOne(TimeSpan timeout)
+    public (byte Type, byte[] Payload) ReadOne(TimeSpan timeout, int maxLength = int.MaxValue)
     {
         var previous = _socket.ReceiveTimeout;
         _socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
+        // The timeout bounds the whole frame, not each read: a peer sending a byte every few seconds must not hold
+        // this thread (and the connection) for longer. Past the deadline the socket is closed under the reader.
+        var expired = 0;
+        using var deadline = new Timer(_ =>
+        {
+            Volatile.Write(ref expired, 1);
+            Close();
+        }, null, timeout, Timeout.InfiniteTimeSpan);
         try
         {
             var header = new byte[5];
-            if (!ReadExactly(header, 5)) throw new IOException("The connection closed before the first frame.");
+            if (!ReadExactly(header, 5)) throw Closed("before the first frame");
             var length = ValidateLength(BinaryPrimitives.ReadInt32LittleEndian(header));
+            if (length > maxLength)
+                throw new InvalidDataException($"Malformed frame: length {length} is above the {maxLength} bytes this frame may have.");
             var payload = new byte[length - 1];
-            if (!ReadExactly(payload, payload.Length)) throw new IOException("The connection closed in the middle of a frame.");
+            if (!ReadExactly(payload, payload.Length)) throw Closed("in the middle of a frame");
             return (header[4], payload);
+        }
+        catch (Exception e) when (Volatile.Read(ref expired) == 1 && e is not TimeoutException)
+        {
+            throw new TimeoutException($"No complete frame within {timeout.TotalSeconds:0.###} s.", e);
         }
         finally
         {
-            _socket.ReceiveTimeout = previous;
+            deadline.Dispose();
+            if (Volatile.Read(ref expired) == 0) _socket.ReceiveTimeout = previous;
         }
+
+        IOException Closed(string where) => Volatile.Read(ref expired) == 1
+            ? throw new TimeoutException($"No complete frame within {timeout.TotalSeconds:0.###} s.")
+            : new IOException($"The connection closed {where}.");
     }
 
     private int ValidateLength(int length)

@@ -55,7 +55,9 @@ public class DataPlaneConnectionTests
         AssertRawClientIsDisconnected(b.Port, Frame(1, new byte[] { 0x53, 0x53, 0x44 }));
         // A handshake with the wrong magic.
         AssertRawClientIsDisconnected(b.Port, Frame(1, new byte[] { 1, 2, 3, 4, 1, 0, 0, 0, 1, 0, 0x41 }));
-        WaitUntil(() => log.Count(m => m.Contains("closing the connection from 127.0.0.1")) >= 4, "malformed connections logged");
+        // Logged, but at most once a second (a flood of bad connections must not flood the log).
+        WaitUntil(() => log.Any(m => m.Contains("closing the connection from 127.0.0.1")), "malformed connections logged");
+        Assert.True(log.Count(m => m.Contains("closing the connection")) <= 2, string.Join("\n", log));
 
         // The listener still works for a real peer.
         var key = new ChannelKey("attempt-1", 0, "after garbage");
@@ -199,4 +201,55 @@ public class DataPlaneConnectionTests
         Assert.NotNull(report.Error);
         WaitUntil(() => a.GetPeerMetrics().Single().QueuedFrames == 0, "queued buffers dropped");
     }
+
+    [Fact]
+    public void A_handshake_trickled_a_byte_at_a_time_is_cut_off_at_the_handshake_timeout()
+    {
+        using var b = Create("worker-b");
+        b.HandshakeTimeout = TimeSpan.FromSeconds(1);
+        using var client = new TcpClient();
+        client.Connect("127.0.0.1", b.Port);
+        client.ReceiveTimeout = (int)Patience.TotalMilliseconds;
+        var stream = client.GetStream();
+        // Each byte well within the timeout of one read; the whole handshake never within the timeout.
+        var closed = false;
+        for (var i = 0; i < 40 && !closed; i++)
+        {
+            try
+            {
+                stream.WriteByte(0);
+                Thread.Sleep(250);
+                closed = client.Client.Poll(0, SelectMode.SelectRead) && client.Available == 0;
+            }
+            catch (IOException)
+            {
+                closed = true;
+            }
+        }
+        Assert.True(closed, "the data plane kept a handshake open for 10 s, one byte every 250 ms");
+        WaitUntil(() => b.PendingHandshakes == 0, "the handshake slot to be released");
+    }
+
+    [Fact]
+    public void Connections_that_never_authenticate_hold_a_bounded_number_of_handshakes()
+    {
+        using var b = Create("worker-b");
+        var clients = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var c = new TcpClient();
+                c.Connect("127.0.0.1", b.Port);
+                clients.Add(c);
+            }
+            Thread.Sleep(200);
+            Assert.InRange(b.PendingHandshakes, 1, StreamShield.Cluster.Transport.HandshakeGate.DefaultMaxPending);
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+    }
 }
+
