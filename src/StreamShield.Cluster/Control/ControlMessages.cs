@@ -103,7 +103,8 @@ internal sealed record RegisterMessage(string WorkerId, string EngineVersion, st
 internal readonly record struct SubtaskAssignment(int VertexId, int Subtask, string WorkerId);
 
 /// <summary>A worker's data-plane address.</summary>
-internal readonly record struct PeerAddress(string WorkerId, string Host, int Port);
+/// <summary>A worker of an attempt: its id, data-plane address, and data key (hex) that its dialers prove they know.</summary>
+internal readonly record struct PeerAddress(string WorkerId, string Host, int Port, string DataKey);
 
 /// <summary>
 /// Deploy the subtasks of one attempt that this worker runs. Every worker of the attempt gets the full assignment
@@ -146,6 +147,7 @@ internal sealed record DeployMessage(
             o.WriteString(p.WorkerId);
             o.WriteString(p.Host);
             o.WriteInt32(p.Port);
+            o.WriteString(p.DataKey);
         }
     });
 
@@ -167,7 +169,7 @@ internal sealed record DeployMessage(
         var assignments = new List<SubtaskAssignment>();
         for (int n = ControlMessages.Count(i), k = 0; k < n; k++) assignments.Add(new SubtaskAssignment(i.ReadInt32(), i.ReadInt32(), i.ReadString() ?? ""));
         var peers = new List<PeerAddress>();
-        for (int n = ControlMessages.Count(i), k = 0; k < n; k++) peers.Add(new PeerAddress(i.ReadString() ?? "", i.ReadString() ?? "", i.ReadInt32()));
+        for (int n = ControlMessages.Count(i), k = 0; k < n; k++) peers.Add(new PeerAddress(i.ReadString() ?? "", i.ReadString() ?? "", i.ReadInt32(), i.ReadString() ?? ""));
         ControlMessages.EnsureEnd(i, ControlType.Deploy);
         return new DeployMessage(jobId, attemptId, attempt, artifact, entry, args, p < 0 ? null : p, interval < 0 ? null : interval, configuration, root, restore, fingerprint, assignments, peers);
     }
@@ -289,6 +291,28 @@ internal sealed record SimpleMessage(string Id, string? Text = null, long Number
     {
         var m = new SimpleMessage(i.ReadString() ?? "", i.ReadString(), i.ReadInt64());
         ControlMessages.EnsureEnd(i, type);
+        return m;
+    }
+}
+
+/// <summary>
+/// The coordinator's answer to a worker's registration: its id, the REST URL (artifacts are fetched there), the
+/// heartbeat timeout, and the worker's data key (hex, random per registration) that its data-plane peers must prove.
+/// </summary>
+internal sealed record RegisteredMessage(string Id, string? RestUrl, long HeartbeatTimeoutMs, string DataKey)
+{
+    public byte[] Encode() => ControlMessages.Encode(o =>
+    {
+        o.WriteString(Id);
+        o.WriteString(RestUrl);
+        o.WriteInt64(HeartbeatTimeoutMs);
+        o.WriteString(DataKey);
+    });
+
+    public static RegisteredMessage Decode(DataInput i)
+    {
+        var m = new RegisteredMessage(i.ReadString() ?? "", i.ReadString(), i.ReadInt64(), i.ReadString() ?? "");
+        ControlMessages.EnsureEnd(i, ControlType.Registered);
         return m;
     }
 }

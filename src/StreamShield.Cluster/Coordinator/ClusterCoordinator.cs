@@ -143,11 +143,11 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
                 return;
             }
             var id = register.WorkerId;
-            var session = new WorkerSession(id, connection, register);
+            var session = new WorkerSession(id, connection, register) { DataKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) };
             connection.Name = $"control {id}";
             // Registered must be the first frame the worker reads: once the session is in _workers, the watchdog
             // may send it heartbeats and deployments, so it is published only after the answer went out.
-            connection.Send((byte)ControlType.Registered, new SimpleMessage(id, RestUrl, (long)HeartbeatTimeout.TotalMilliseconds).Encode());
+            connection.Send((byte)ControlType.Registered, new RegisteredMessage(id, RestUrl, (long)HeartbeatTimeout.TotalMilliseconds, session.DataKey).Encode());
             if (!_workers.TryAdd(id, session)) throw new InvalidDataException($"worker id '{id}' registered twice at once");
             connection.Closed += (_, reason) => OnWorkerLost(session, reason is null ? "connection closed" : $"connection lost ({reason.Message})");
             connection.Start((t, p) => OnFrame(session, t, p));

@@ -142,7 +142,7 @@ internal sealed class ClusterJob : IDisposable
                     Request.Configuration ?? new Dictionary<string, string>(),
                     CheckpointRoot, restore, Definition.Fingerprint,
                     attempt.Subtasks.Select(s => new SubtaskAssignment(s.Id.VertexId, s.Id.Subtask, s.Worker.Id)).ToList(),
-                    attempt.Workers.Select(w => new PeerAddress(w.Id, w.Host, w.DataPort)).ToList()).Encode();
+                    attempt.Workers.Select(w => new PeerAddress(w.Id, w.Host, w.DataPort, w.DataKey)).ToList()).Encode();
                 foreach (var w in attempt.Workers) w.Send(ControlType.Deploy, deploy);
             }
             _pending.Clear();

@@ -22,6 +22,9 @@ internal sealed class WorkerSession(string id, FrameConnection connection, Regis
     public int Slots { get; } = registration.Slots;
     public string Version { get; } = registration.EngineVersion;
     public DateTimeOffset RegisteredAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>This registration's data key (hex): workers deployed next to this one prove they know it when they dial it.</summary>
+    public string DataKey { get; init; } = "";
     public long LastHeartbeatTicks { get; set; } = Environment.TickCount64;
     public long MemoryBytes { get; set; }
     public int JobCodeContexts { get; set; }

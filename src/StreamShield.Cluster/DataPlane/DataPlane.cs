@@ -116,7 +116,28 @@ internal sealed class DataPlane : IDisposable
     }
 
     /// <summary>Where to reach <paramref name="workerId"/>'s data plane (updated when a deployment names it).</summary>
-    public void SetPeer(string workerId, string host, int port) => GetLink(workerId).SetAddress(host, port);
+    /// <summary>
+    /// Where peer <paramref name="workerId"/> listens, and its data key (issued by the coordinator at its registration,
+    /// hex): this worker proves with it, when dialing the peer, that the coordinator introduced the two.
+    /// </summary>
+    public void SetPeer(string workerId, string host, int port, string dataKey)
+    {
+        var key = Convert.FromHexString(dataKey);
+        lock (_peerKeys) _peerKeys[workerId] = key;
+        GetLink(workerId).SetAddress(host, port);
+    }
+
+    /// <summary>
+    /// This worker's data key (hex), issued by the coordinator at registration: a dialer must prove it knows it.
+    /// Until it is set, every inbound connection is refused.
+    /// </summary>
+    public string? DataKey
+    {
+        set => Volatile.Write(ref _dataKey, value is null ? null : Convert.FromHexString(value));
+    }
+
+    private readonly Dictionary<string, byte[]> _peerKeys = new(StringComparer.Ordinal);
+    private byte[]? _dataKey;
 
     /// <summary>
     /// Opens the producer's end of a channel to a consumer on <paramref name="consumerWorkerId"/>. The consumer
@@ -244,14 +265,17 @@ internal sealed class DataPlane : IDisposable
         var connection = FrameConnection.Connect(host, port, $"data-plane {WorkerId}->{peerId}", timeout);
         try
         {
-            if (!connection.Send(DataPlaneProtocol.Hello, DataPlaneProtocol.EncodeHello(_token, WorkerId)))
+            byte[]? peerKey;
+            lock (_peerKeys) peerKey = _peerKeys.GetValueOrDefault(peerId);
+            if (peerKey is null) throw new AuthenticationException($"No data key for worker {peerId}: the coordinator has not introduced it.");
+            if (!connection.Send(DataPlaneProtocol.Hello, DataPlaneProtocol.EncodeHello(_token, WorkerId, DataPlaneProtocol.Proof(peerKey, WorkerId, peerId))))
                 throw new IOException($"The connection to {host}:{port} closed during the handshake.");
             var (type, payload) = connection.ReadOne(HandshakeTimeout);
             if (type == DataPlaneProtocol.Refused)
                 throw new AuthenticationException($"Worker {peerId} at {connection.RemoteEndPoint} refused the data connection: {Encoding.UTF8.GetString(payload)}");
             if (type != DataPlaneProtocol.Hello)
                 throw new InvalidDataException($"Expected a handshake from {connection.RemoteEndPoint}, got frame type {type}.");
-            var (token, id) = DataPlaneProtocol.DecodeHello(payload);
+            var (token, id, _) = DataPlaneProtocol.DecodeHello(payload);
             if (!TokenMatches(token))
                 throw new AuthenticationException($"The data plane at {connection.RemoteEndPoint} does not have this cluster's token.");
             // A stale address book entry (another worker now uses that address) is worth retrying.
@@ -316,11 +340,17 @@ internal sealed class DataPlane : IDisposable
             var (type, payload) = connection.ReadOne(HandshakeTimeout, HandshakeFrameLimit);
             if (type != DataPlaneProtocol.Hello)
                 throw new InvalidDataException($"expected a handshake, got frame type {type}");
-            var (token, peerId) = DataPlaneProtocol.DecodeHello(payload);
+            var (token, peerId, proof) = DataPlaneProtocol.DecodeHello(payload);
             if (!TokenMatches(token))
             {
                 // Never log the token itself, not even the wrong one.
                 Refuse(connection, $"Data plane: refused a connection from {remote} (worker {peerId}): wrong token.", "authentication failed");
+                return;
+            }
+            var ownKey = Volatile.Read(ref _dataKey);
+            if (ownKey is null || !CryptographicOperations.FixedTimeEquals(proof, DataPlaneProtocol.Proof(ownKey, peerId, WorkerId)))
+            {
+                Refuse(connection, $"Data plane: refused a connection from {remote} claiming to be worker {peerId}: it does not prove that the coordinator introduced it.", "authentication failed");
                 return;
             }
             if (IsDialerFor(peerId) || peerId == WorkerId)

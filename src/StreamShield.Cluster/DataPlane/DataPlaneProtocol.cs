@@ -8,8 +8,11 @@ namespace StreamShield.Cluster.DataPlane;
 /// <summary>
 /// Wire format of the worker-to-worker data plane, on top of <see cref="FrameConnection"/> frames.
 /// <list type="bullet">
-/// <item><see cref="Hello"/>: magic, protocol version, token, worker id. The first frame in each direction; the
-/// dialer sends it, the acceptor answers with its own <see cref="Hello"/> or a <see cref="Refused"/>.</item>
+/// <item><see cref="Hello"/>: magic, protocol version, token, worker id, proof. The first frame in each direction;
+/// the dialer sends it, the acceptor answers with its own <see cref="Hello"/> (empty proof) or a <see cref="Refused"/>.
+/// The dialer's proof is <see cref="Proof"/>: an HMAC keyed with the acceptor's data key, which only the coordinator
+/// (that issued it at the acceptor's registration) and the workers it deployed next to the acceptor know. So a
+/// process that merely claims a worker's id cannot take over that worker's connection, with or without a token.</item>
 /// <item><see cref="Batch"/>: a sequence of self-delimiting channel messages (data, barrier, end of data, credit).
 /// The writer thread packs everything queued for a peer into as few frames as possible, because a frame is one
 /// socket write and the small credit and event messages would otherwise each cost a system call.</item>
@@ -22,7 +25,7 @@ internal static class DataPlaneProtocol
 {
     /// <summary>"SSDP" — lets a peer tell a data-plane connection from a stray client at the first frame.</summary>
     public const uint Magic = 0x50445353;
-    public const ushort Version = 1;
+    public const ushort Version = 2;
 
     public const byte Hello = 1;
     public const byte Refused = 2;
@@ -35,21 +38,33 @@ internal static class DataPlaneProtocol
 
     private const int MaxStringBytes = 4096;
 
-    public static byte[] EncodeHello(byte[] token, string workerId)
+    public static byte[] EncodeHello(byte[] token, string workerId, byte[]? proof = null)
     {
         var id = Encoding.UTF8.GetBytes(workerId);
-        var payload = new byte[4 + 2 + 2 + token.Length + 2 + id.Length];
+        proof ??= [];
+        var payload = new byte[4 + 2 + 2 + token.Length + 2 + id.Length + 2 + proof.Length];
         var span = payload.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Version);
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)token.Length);
         token.CopyTo(span[8..]);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[(8 + token.Length)..], (ushort)id.Length);
-        id.CopyTo(span[(10 + token.Length)..]);
+        var pos = 8 + token.Length;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[pos..], (ushort)id.Length);
+        id.CopyTo(span[(pos + 2)..]);
+        pos += 2 + id.Length;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[pos..], (ushort)proof.Length);
+        proof.CopyTo(span[(pos + 2)..]);
         return payload;
     }
 
-    public static (byte[] Token, string WorkerId) DecodeHello(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// What a dialer <paramref name="dialerId"/> presents to <paramref name="acceptorId"/>: HMAC-SHA256 under the
+    /// acceptor's data key of both ids (so a proof for one pair is worthless for another).
+    /// </summary>
+    public static byte[] Proof(byte[] acceptorKey, string dialerId, string acceptorId) =>
+        System.Security.Cryptography.HMACSHA256.HashData(acceptorKey, Encoding.UTF8.GetBytes($"streamshield-data-plane\n{dialerId}\n{acceptorId}"));
+
+    public static (byte[] Token, string WorkerId, byte[] Proof) DecodeHello(ReadOnlySpan<byte> payload)
     {
         var reader = new MessageReader(payload);
         if (reader.UInt32() != Magic) throw new InvalidDataException("Not a StreamShield data-plane handshake (bad magic).");
@@ -58,8 +73,9 @@ internal static class DataPlaneProtocol
         var token = reader.Bytes(reader.UInt16()).ToArray();
         var workerId = Encoding.UTF8.GetString(reader.Bytes(reader.UInt16()));
         if (workerId.Length == 0) throw new InvalidDataException("The handshake has an empty worker id.");
+        var proof = reader.Bytes(reader.UInt16()).ToArray();
         if (!reader.AtEnd) throw new InvalidDataException("Trailing bytes after the handshake.");
-        return (token, workerId);
+        return (token, workerId, proof);
     }
 
     /// <summary>Upper bound of the bytes <see cref="WriteHeader"/> plus a data or event body needs, excluding the data bytes.</summary>

@@ -78,9 +78,12 @@ public class DataPlaneConnectionTests
         using var client = new TcpClient();
         client.Connect("127.0.0.1", b.Port);
         var stream = client.GetStream();
-        // A hand-made handshake as worker-a (no token), then a batch with an unknown message type.
-        var hello = new List<byte> { 0x53, 0x53, 0x44, 0x50, 1, 0, 0, 0, 8, 0 };
+        // A hand-made handshake as worker-a (no token, the proof b's key gives), then a batch with an unknown message type.
+        var proof = StreamShield.Cluster.DataPlane.DataPlaneProtocol.Proof(Convert.FromHexString(KeyOf("worker-b")), "worker-a", "worker-b");
+        var hello = new List<byte> { 0x53, 0x53, 0x44, 0x50, 2, 0, 0, 0, 8, 0 };
         hello.AddRange("worker-a"u8.ToArray());
+        hello.AddRange([(byte)proof.Length, 0]);
+        hello.AddRange(proof);
         stream.Write(Frame(1, hello.ToArray()));
         var header = new byte[5];
         stream.ReadExactly(header);
@@ -191,7 +194,7 @@ public class DataPlaneConnectionTests
         probe.Start();
         var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        a.SetPeer("worker-z", "127.0.0.1", port);
+        a.SetPeer("worker-z", "127.0.0.1", port, KeyOf("worker-z"));
         var lost = new BlockingCollection<(string Peer, Exception? Error)>();
         a.PeerLost += (peer, error) => lost.Add((peer, error));
         var output = a.OpenOutput(new ChannelKey("attempt-1", 0, "nowhere"), "worker-z", 4);
@@ -250,6 +253,41 @@ public class DataPlaneConnectionTests
         {
             foreach (var c in clients) c.Dispose();
         }
+    }
+
+    [Fact]
+    public void A_hello_claiming_a_live_peers_id_without_its_proof_is_refused_and_the_peer_keeps_its_connection()
+    {
+        var log = new ConcurrentQueue<string>();
+        using var a = Create("worker-a", token: null);
+        using var b = Create("worker-b", token: null, log: log);
+        Introduce(a, b);
+        var key = new ChannelKey("attempt-1", 0, "live");
+        var signal = new TaskSignal();
+        var input = new LocalChannel("live", 64, signal);
+        b.RegisterInput(key, "worker-a", input);
+        var output = a.OpenOutput(key, "worker-b", 64);
+        output.Enqueue(DataBuffer(output, 10));
+        CheckAndRelease(Take(input, signal), 10);
+        var handshakes = b.HandshakesCompleted;
+
+        // Without a cluster token, a forger knows every field of worker-a's Hello but the proof; a proof made for
+        // another pair, or with another key, is worthless too.
+        byte[][] forgedProofs =
+        [
+            [],
+            StreamShield.Cluster.DataPlane.DataPlaneProtocol.Proof(Convert.FromHexString(KeyOf("worker-b")), "worker-c", "worker-b"),
+            StreamShield.Cluster.DataPlane.DataPlaneProtocol.Proof(Convert.FromHexString(KeyOf("worker-x")), "worker-a", "worker-b"),
+        ];
+        foreach (var proof in forgedProofs)
+            AssertRawClientIsDisconnected(b.Port, Frame(1, StreamShield.Cluster.DataPlane.DataPlaneProtocol.EncodeHello([], "worker-a", proof)));
+
+        Assert.Equal(handshakes, b.HandshakesCompleted); // no forged handshake completed
+        WaitUntil(() => log.Any(m => m.Contains("claiming to be worker worker-a")), "the refusal logged");
+        // The real connection was never replaced: data still flows on it.
+        output.Enqueue(DataBuffer(output, 10));
+        CheckAndRelease(Take(input, signal), 10);
+        Assert.Equal(1, b.ConnectionCount);
     }
 }
 

@@ -12,14 +12,18 @@ internal static class DataPlaneTestKit
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
+    /// <summary>A plane with a data key as the coordinator issues one at registration (derived from the id here, so tests can introduce planes).</summary>
     public static DataPlane Create(string workerId, string? token = "s3cr3t-token", ConcurrentQueue<string>? log = null) =>
-        new(workerId, "127.0.0.1", 0, token, m => log?.Enqueue(m));
+        new(workerId, "127.0.0.1", 0, token, m => log?.Enqueue(m)) { DataKey = KeyOf(workerId) };
 
-    /// <summary>Tells each plane where the other listens.</summary>
+    /// <summary>The data key <see cref="Create"/> gives a worker (hex).</summary>
+    public static string KeyOf(string workerId) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("key of " + workerId)));
+
+    /// <summary>Tells each plane where the other listens and its data key, as a deployment does.</summary>
     public static void Introduce(DataPlane a, DataPlane b)
     {
-        a.SetPeer(b.WorkerId, "127.0.0.1", b.Port);
-        b.SetPeer(a.WorkerId, "127.0.0.1", a.Port);
+        a.SetPeer(b.WorkerId, "127.0.0.1", b.Port, KeyOf(b.WorkerId));
+        b.SetPeer(a.WorkerId, "127.0.0.1", a.Port, KeyOf(a.WorkerId));
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails after a generous timeout.</summary>
