@@ -44,7 +44,7 @@ internal static class ClusterCommand
     private static Command Stop()
     {
         var dir = new Option<string>("--dir") { Description = "Cluster directory given to `cluster start` (holds cluster.json).", Required = true };
-        var command = new Command("stop", "Stop the cluster started in a directory: SIGTERM to the coordinator and workers, SIGKILL after 5 s.") { dir };
+        var command = new Command("stop", "Stop the cluster started in a directory: SIGTERM to the coordinator and every worker of it (also workers started later or left behind by a dead coordinator), SIGKILL after 5 s.") { dir };
         command.SetAction(r => RunStop(r.GetValue(dir)!));
         return command;
     }
@@ -287,6 +287,13 @@ internal static class ClusterCommand
         var cluster = ReadClusterFile(clusterFile)
                       ?? throw new FileNotFoundException($"{clusterFile} does not exist: no cluster was started with --dir {dirOption}.");
         var pids = AllPids(cluster).ToList();
+        // Workers the cluster gained after it started (registered with its coordinator, or still trying to reach it).
+        foreach (var pid in OtherWorkers(cluster, dir))
+            if (!pids.Contains(pid))
+            {
+                pids.Add(pid);
+                cluster = cluster with { WorkerPids = [.. cluster.WorkerPids, pid] };
+            }
         var alive = pids.Where(IsAlive).ToList();
         foreach (var pid in alive.Where(pid => !IsStreamShield(pid)).ToList())
         {
@@ -299,6 +306,44 @@ internal static class ClusterCommand
         foreach (var pid in alive) Console.WriteLine($"stopped {Role(cluster, pid)} (pid {pid})");
         File.Delete(clusterFile);
         return 0;
+    }
+
+    /// <summary>
+    /// Worker processes of this cluster that cluster.json does not name: those registered with its coordinator (asked
+    /// over REST, if it answers) and, on Linux, every worker process pointed at its control port (found in /proc).
+    /// </summary>
+    private static IEnumerable<int> OtherWorkers(ClusterFile cluster, string dir)
+    {
+        var found = new HashSet<int>();
+        try
+        {
+            using var rest = new RestClient(cluster.RestUrl, ClusterClientOptions.ResolveToken(null), TimeSpan.FromSeconds(3));
+            foreach (var w in rest.WorkersAsync().GetAwaiter().GetResult()) found.Add(w.Pid);
+        }
+        catch (ClusterRequestException)
+        {
+            // The coordinator is gone or refuses: /proc still tells.
+        }
+        if (OperatingSystem.IsLinux() && ReadCoordinatorInfo(Path.Combine(dir, "coordinator.json")) is { } info)
+        {
+            var address = $"127.0.0.1:{info.ControlPort}";
+            foreach (var proc in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(proc), out var pid)) continue;
+                try
+                {
+                    var args = File.ReadAllText(Path.Combine(proc, "cmdline")).Split('\0');
+                    var at = Array.IndexOf(args, "--coordinator");
+                    if (args.Contains("worker") && at >= 0 && at + 1 < args.Length && args[at + 1] == address) found.Add(pid);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The process ended meanwhile, or is not ours to read.
+                }
+            }
+        }
+        found.Remove(Environment.ProcessId);
+        return found;
     }
 
     private static string Role(ClusterFile cluster, int pid) =>

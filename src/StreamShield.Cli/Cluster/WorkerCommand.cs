@@ -15,9 +15,10 @@ internal static class WorkerCommand
         var dataPort = new Option<int>("--data-port") { Description = "Data port for channels from other workers (0 picks a free one).", DefaultValueFactory = _ => 0 };
         var workDir = new Option<string?>("--work-dir") { Description = "Directory for job artifacts and spilled data (default: a temporary directory removed on exit)." };
         var token = new Option<string?>("--token") { Description = "The cluster token, if the coordinator requires one. Prefer the STREAMSHIELD_TOKEN environment variable: a command-line value is visible to other users in `ps`." };
+        var coordinatorTimeout = new Option<double>("--coordinator-timeout") { Description = "Seconds to keep trying a coordinator that cannot be reached (at start or after losing it) before exiting with code 4; 0 waits forever.", DefaultValueFactory = _ => 300 };
         var command = new Command("worker", "Run a worker: registers with the coordinator, runs the subtasks it is given, serves a data port for channels to other workers.")
         {
-            coordinator, slots, bind, dataPort, workDir, token,
+            coordinator, slots, bind, dataPort, workDir, token, coordinatorTimeout,
         };
         command.SetAction(r =>
         {
@@ -27,7 +28,8 @@ internal static class WorkerCommand
                 throw new ArgumentException($"--coordinator '{address}' must be HOST:PORT, the coordinator's control port (e.g. 127.0.0.1:6123).");
             if (r.GetValue(slots) < 1) throw new ArgumentException("--slots must be at least 1.");
             var options = new WorkerOptions(address[..colon], port, r.GetValue(slots), r.GetValue(token) ?? Environment.GetEnvironmentVariable("STREAMSHIELD_TOKEN"),
-                r.GetValue(bind)!, r.GetValue(dataPort), r.GetValue(workDir));
+                r.GetValue(bind)!, r.GetValue(dataPort), r.GetValue(workDir),
+                r.GetValue(coordinatorTimeout) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null);
             using var stop = new CancellationTokenSource();
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
@@ -40,6 +42,11 @@ internal static class WorkerCommand
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 3;
+            }
+            catch (CoordinatorUnreachableException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 4;
             }
             return 0;
         });

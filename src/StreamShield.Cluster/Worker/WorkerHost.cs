@@ -11,9 +11,16 @@ using StreamShield.Serialization;
 
 namespace StreamShield.Cluster.Worker;
 
-/// <summary>Options of a worker process (`streamshield worker`).</summary>
+/// <summary>
+/// Options of a worker process (`streamshield worker`). <c>CoordinatorTimeout</c>: how long the worker keeps trying to reach a coordinator it
+/// cannot reach (at start or after losing it) before it gives up with <see cref="CoordinatorUnreachableException"/>;
+/// null waits forever.
+/// </summary>
 public sealed record WorkerOptions(string CoordinatorHost, int CoordinatorPort, int Slots = 1, string? Token = null,
-    string BindHost = "127.0.0.1", int DataPort = 0, string? WorkDir = null);
+    string BindHost = "127.0.0.1", int DataPort = 0, string? WorkDir = null, TimeSpan? CoordinatorTimeout = null);
+
+/// <summary>The worker gave up on a coordinator it could not reach for longer than its timeout.</summary>
+public sealed class CoordinatorUnreachableException(string message) : Exception(message);
 
 /// <summary>
 /// A worker process: registers with the coordinator over one persistent control connection, sends heartbeats,
@@ -59,6 +66,7 @@ internal sealed class WorkerHost : IDisposable
     {
         var heartbeat = new Thread(() => HeartbeatLoop(cancel)) { IsBackground = true, Name = "worker heartbeat" };
         heartbeat.Start();
+        var unreachableSince = Environment.TickCount64; // at start, and from each loss of the coordinator
         while (!cancel.IsCancellationRequested)
         {
             FrameConnection connection;
@@ -72,6 +80,9 @@ internal sealed class WorkerHost : IDisposable
             }
             catch (Exception e) when (e is IOException or InvalidDataException or TimeoutException)
             {
+                var waited = TimeSpan.FromMilliseconds(Environment.TickCount64 - unreachableSince);
+                if (_options.CoordinatorTimeout is { } limit && waited >= limit)
+                    throw new CoordinatorUnreachableException($"The coordinator at {_options.CoordinatorHost}:{_options.CoordinatorPort} has been unreachable for {waited.TotalSeconds:0} s ({e.Message}); giving up (--coordinator-timeout {limit.TotalSeconds:0}).");
                 _log($"cannot reach the coordinator at {_options.CoordinatorHost}:{_options.CoordinatorPort}: {e.Message}; retrying in 1 s");
                 cancel.WaitHandle.WaitOne(1000);
                 continue;
@@ -85,6 +96,7 @@ internal sealed class WorkerHost : IDisposable
             _connection = null;
             if (!cancel.IsCancellationRequested) _log($"lost the coordinator ({connection.CloseReason?.Message ?? "closed"}); cancelling all subtasks and registering again");
             CancelEverything();
+            unreachableSince = Environment.TickCount64;
         }
     }
 
@@ -96,11 +108,13 @@ internal sealed class WorkerHost : IDisposable
             var register = new RegisterMessage(WorkerId, EngineVersion.Current, _options.Token, Environment.ProcessId, _options.BindHost, _dataPlane.Port, _options.Slots);
             connection.Send((byte)ControlType.Register, register.Encode());
             var (type, payload) = connection.ReadOne(TimeSpan.FromSeconds(10));
-            var reply = SimpleMessage.Decode(new DataInput(payload), (ControlType)type);
-            if ((ControlType)type == ControlType.Refused) throw new RegistrationRefusedException($"The coordinator refused this worker: {reply.Text}");
+            if ((ControlType)type == ControlType.Refused)
+                throw new RegistrationRefusedException($"The coordinator refused this worker: {SimpleMessage.Decode(new DataInput(payload), ControlType.Refused).Text}");
             if ((ControlType)type != ControlType.Registered) throw new InvalidDataException($"Unexpected answer {type} to registration.");
+            var reply = RegisteredMessage.Decode(new DataInput(payload));
             if (reply.Id != WorkerId) throw new RegistrationRefusedException($"The coordinator answered with worker id {reply.Id}, not {WorkerId}.");
-            _restUrl = reply.Text;
+            _restUrl = reply.RestUrl;
+            _dataPlane.DataKey = reply.DataKey;
             connection.Name = $"control {WorkerId}";
             _log($"registered as {WorkerId} with {_options.Slots} slots; data port {_dataPlane.Port}");
             return connection;
@@ -180,7 +194,7 @@ internal sealed class WorkerHost : IDisposable
             var definition = job.Definition;
             if (definition.Fingerprint != deploy.GraphFingerprint)
                 throw new InvalidOperationException($"The job's code built a different graph here ({definition.Fingerprint}) than on the coordinator ({deploy.GraphFingerprint}): the job's Build must be deterministic.");
-            foreach (var p in deploy.Peers) if (p.WorkerId != WorkerId) _dataPlane.SetPeer(p.WorkerId, p.Host, p.Port);
+            foreach (var p in deploy.Peers) if (p.WorkerId != WorkerId) _dataPlane.SetPeer(p.WorkerId, p.Host, p.Port, p.DataKey);
             var attempt = new WorkerAttempt(deploy, definition, WorkerId, _workDir, _dataPlane, Send, _log);
             attempt.Released += a => _attempts.TryRemove(a.AttemptId, out _);
             _attempts[deploy.AttemptId] = attempt;

@@ -132,4 +132,32 @@ public sealed class ProcessLifecycleCliTests : IDisposable
             CliProcess.Run("cluster", "stop", "--dir", dir);
         }
     }
+
+    [Fact]
+    public void A_worker_whose_coordinator_stays_unreachable_exits_after_its_timeout()
+    {
+        var run = CliProcess.Run(["worker", "--coordinator", "127.0.0.1:1", "--coordinator-timeout", "2", "--work-dir", _dir.Sub("orphan")], null);
+        Assert.True(run.ExitCode == 4, run.ToString());
+        Assert.Contains("unreachable", run.Stderr);
+        Assert.Contains("--coordinator-timeout 2", run.Stderr);
+    }
+
+    [Fact]
+    public void Cluster_stop_also_stops_workers_the_cluster_gained_after_it_started()
+    {
+        var dir = _dir.Sub("grown");
+        var start = CliProcess.Run("cluster", "start", "--dir", dir, "--workers", "1", "--slots", "1", "--rest-port", "0", "--json");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        using var info = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "coordinator.json")));
+        var control = info.RootElement.GetProperty("controlPort").GetInt32();
+        using var extra = CliProcess.Start(["worker", "--coordinator", $"127.0.0.1:{control}", "--work-dir", Path.Combine(dir, "extra-worker")]);
+        extra.WaitForStderr("registered as", TimeSpan.FromSeconds(60));
+
+        var stop = CliProcess.Run("cluster", "stop", "--dir", dir);
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Contains($"(pid {extra.Pid})", stop.Stdout);
+        var ended = extra.WaitForExit(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(-1, ended.ExitCode);
+    }
 }
+

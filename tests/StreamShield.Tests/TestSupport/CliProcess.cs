@@ -93,6 +93,19 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
+    /// <summary>Waits until the process printed <paramref name="text"/> on stderr (where logs go); fails the test otherwise.</summary>
+    public void WaitForStderr(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            lock (_stderr) if (_stderr.ToString().Contains(text, StringComparison.Ordinal)) return;
+            if (_process.HasExited) Assert.Fail($"streamshield {string.Join(' ', Args)} ended before logging '{text}'.\n{WaitForExit(timeout)}");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"streamshield {string.Join(' ', Args)} did not log '{text}' within {timeout.TotalSeconds:0} s.\n{Result()}");
+            Thread.Sleep(50);
+        }
+    }
+
     public void Dispose()
     {
         try
