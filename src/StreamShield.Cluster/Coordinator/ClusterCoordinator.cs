@@ -104,16 +104,7 @@ internal sealed class ClusterCoordinator : IClusterApi, IDisposable
                 _log($"control port accept failed: {e.Message}");
                 continue;
             }
-            if (!_handshakes.TryEnter())
-            {
-                socket.Dispose();
-                continue;
-            }
-            new Thread(() =>
-            {
-                try { Handshake(socket); }
-                finally { _handshakes.Exit(); }
-            }) { IsBackground = true, Name = "control handshake" }.Start();
+            _handshakes.Start(socket, Handshake, "control handshake");
         }
     }
 

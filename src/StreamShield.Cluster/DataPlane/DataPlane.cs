@@ -308,16 +308,7 @@ internal sealed class DataPlane : IDisposable
             }
             // The handshake can take up to HandshakeTimeout; a silent client must not hold up the next one, and
             // silent clients together must not hold more than a bounded number of threads.
-            if (!_handshakeGate.TryEnter())
-            {
-                socket.Dispose();
-                continue;
-            }
-            new Thread(() =>
-            {
-                try { HandleInbound(socket); }
-                finally { _handshakeGate.Exit(); }
-            }) { IsBackground = true, Name = $"data-plane {WorkerId} handshake" }.Start();
+            _handshakeGate.Start(socket, HandleInbound, $"data-plane {WorkerId} handshake");
         }
     }
 

@@ -21,16 +21,27 @@ internal sealed class HandshakeGate(string port, Action<string> log, int maxPend
     /// <summary>Handshakes in progress.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    /// <summary>Takes a handshake slot; false if all are taken (close the connection). Pair a true with <see cref="Exit"/>.</summary>
-    public bool TryEnter()
+    /// <summary>
+    /// Runs <paramref name="handshake"/> for a just-accepted <paramref name="socket"/> on a thread of its own (a
+    /// silent client must not hold up the next one) if a handshake slot is free, and frees the slot when it returns;
+    /// closes the socket at once if none is. Returns whether it started.
+    /// </summary>
+    public bool Start(System.Net.Sockets.Socket socket, Action<System.Net.Sockets.Socket> handshake, string threadName)
     {
-        if (Interlocked.Increment(ref _pending) <= MaxPending) return true;
-        Interlocked.Decrement(ref _pending);
-        Log($"{port}: {MaxPending} handshakes already in progress: closed a new connection");
-        return false;
+        if (Interlocked.Increment(ref _pending) > MaxPending)
+        {
+            Interlocked.Decrement(ref _pending);
+            socket.Dispose();
+            Log($"{port}: {MaxPending} handshakes already in progress: closed a new connection");
+            return false;
+        }
+        new Thread(() =>
+        {
+            try { handshake(socket); }
+            finally { Interlocked.Decrement(ref _pending); }
+        }) { IsBackground = true, Name = threadName }.Start();
+        return true;
     }
-
-    public void Exit() => Interlocked.Decrement(ref _pending);
 
     /// <summary>Logs a line about a connection, at most once per second (a flood of bad connections must not flood the log).</summary>
     public void Log(string message)
