@@ -17,6 +17,7 @@ internal static partial class Program
             RunCommand.Create(),
             NexmarkCommand.Create(),
             BenchCommand.Create(),
+            ChaosCommand.Create(),
             // Cluster: client commands against a coordinator's REST API, and a local cluster in the background.
             SubmitCommand.Create(),
             JobCommands.Jobs(),

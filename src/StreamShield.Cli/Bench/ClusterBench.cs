@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using StreamShield.Chaos.Cluster;
 using StreamShield.Cli.Cluster;
 using StreamShield.Cluster.Model;
 using StreamShield.Cluster.Packaging;
@@ -116,7 +117,7 @@ internal static class ClusterBench
             var embedded = new List<ThroughputRun>();
             if (throughput)
             {
-                using (var c = LocalCluster.Start(Path.Combine(root, "throughput"), workers, slots))
+                using (var c = LocalCluster.Start(ClusterCommand.SelfCommandLine(), Path.Combine(root, "throughput"), workers, slots, Log))
                 {
                     Log($"{query.Name}: cluster warm-up ({Math.Max(1, events / 10):N0} events)");
                     ClusterThroughput(c, query, Math.Max(1, events / 10), parallelism);
@@ -187,7 +188,7 @@ internal static class ClusterBench
 
     private static RecoveryRun Recovery(string dir, INexmarkQuery query, int workers, int slots, int parallelism, int rate, int bucketMs, int steadySeconds)
     {
-        using var cluster = LocalCluster.Start(dir, workers, slots);
+        using var cluster = LocalCluster.Start(ClusterCommand.SelfCommandLine(), dir, workers, slots, Log);
         var latencyDir = Path.Combine(dir, "latency");
         var baseTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 4_000;
         var id = Submit(cluster, ["--query", query.Name, "--events", "0", "--rate", rate.ToString(CultureInfo.InvariantCulture),
@@ -404,80 +405,5 @@ internal static class ClusterBench
         catch (IOException) { }
         var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
         return string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores ({model ?? "unknown CPU"}), {memory:0.#} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
-    }
-
-    /// <summary>A cluster started with `streamshield cluster start` in its own directory, stopped with `cluster stop` (and its processes killed if still alive) on dispose.</summary>
-    private sealed class LocalCluster : IDisposable
-    {
-        private LocalCluster(string dir, string restUrl, int coordinatorPid, IReadOnlyList<int> workerPids)
-        {
-            Dir = dir;
-            CoordinatorPid = coordinatorPid;
-            WorkerPids = workerPids;
-            Client = new RestClient(restUrl, ClusterClientOptions.ResolveToken(null), TimeSpan.FromSeconds(30));
-        }
-
-        public string Dir { get; }
-        public int CoordinatorPid { get; }
-        public IReadOnlyList<int> WorkerPids { get; }
-        public RestClient Client { get; }
-
-        /// <summary>Starts a cluster in <paramref name="dir"/>; tries three times (`cluster start` stops what it started when it fails).</summary>
-        public static LocalCluster Start(string dir, int workers, int slots)
-        {
-            Directory.CreateDirectory(dir);
-            var (code, output) = (0, "");
-            for (var attempt = 1; attempt <= 3; attempt++)
-            {
-                (code, output) = Self(["cluster", "start", "--workers", workers.ToString(CultureInfo.InvariantCulture), "--dir", dir,
-                    "--slots", slots.ToString(CultureInfo.InvariantCulture), "--json"]);
-                if (code == 0) break;
-                Log($"cluster start failed ({code}), attempt {attempt} of 3: {output}");
-            }
-            if (code != 0) throw new InvalidOperationException($"cluster start failed ({code}): {output}");
-            var file = JsonSerializer.Deserialize<ClusterCommand.ClusterFile>(output.Trim().Split('\n')[^1], ClusterClientOptions.Json)
-                       ?? throw new InvalidOperationException($"cluster start printed no cluster: {output}");
-            Log($"cluster started in {dir}: coordinator pid {file.CoordinatorPid}, workers {string.Join(", ", file.WorkerPids)}");
-            return new LocalCluster(dir, file.RestUrl, file.CoordinatorPid, file.WorkerPids);
-        }
-
-        /// <summary>True if <paramref name="pid"/> is still a live streamshield process (not a zombie, not a reused pid).</summary>
-        private static bool IsOurs(int pid)
-        {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                return stat[(stat.LastIndexOf(')') + 2)] != 'Z' && File.ReadAllText($"/proc/{pid}/cmdline").Contains("streamshield", StringComparison.Ordinal);
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        }
-
-        private static (int Code, string Output) Self(IReadOnlyList<string> args)
-        {
-            var self = ClusterCommand.SelfCommandLine();
-            var psi = new ProcessStartInfo(self[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in self.Skip(1).Concat(args)) psi.ArgumentList.Add(a);
-            using var process = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start streamshield.");
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
-        }
-
-        public void Dispose()
-        {
-            Client.Dispose();
-            var (code, output) = Self(["cluster", "stop", "--dir", Dir]);
-            if (code != 0) Log($"cluster stop in {Dir} failed ({code}): {output}");
-            foreach (var pid in WorkerPids.Prepend(CoordinatorPid))
-                if (IsOurs(pid))
-                {
-                    Log($"pid {pid} still alive after cluster stop: kill -9");
-                    SysKill(pid, 9);
-                }
-        }
     }
 }

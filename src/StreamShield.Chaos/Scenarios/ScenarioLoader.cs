@@ -1,0 +1,88 @@
+using StreamShield.Runtime.Execution;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace StreamShield.Chaos.Scenarios;
+
+/// <summary>Reads and checks scenario files (YAML, camelCase keys); a bad file fails with one message naming the file, the place and the fix.</summary>
+public static class ScenarioLoader
+{
+    private static readonly string[] FaultKinds = ["kill", "hang", "burst", "exception"];
+    private static readonly string[] Workloads = ["windowed-counts"];
+
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    /// <summary>The scenario in <paramref name="path"/>. Throws <see cref="ArgumentException"/> with the problem.</summary>
+    public static Scenario Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Scenario file '{path}' does not exist.");
+        Scenario scenario;
+        try
+        {
+            scenario = Yaml.Deserialize<Scenario>(File.ReadAllText(path)) ?? new Scenario();
+        }
+        catch (YamlException e)
+        {
+            throw new ArgumentException($"Scenario '{path}' is not valid ({e.Start}): {(e.InnerException ?? e).Message}");
+        }
+        if (string.IsNullOrWhiteSpace(scenario.Name)) scenario.Name = Path.GetFileNameWithoutExtension(path);
+        Validate(scenario, path);
+        return scenario;
+    }
+
+    /// <summary>Every <c>*.yaml</c> scenario in <paramref name="directory"/>, by name.</summary>
+    public static IReadOnlyList<Scenario> LoadAll(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Scenario directory '{directory}' does not exist.");
+        var files = Directory.GetFiles(directory, "*.yaml").Concat(Directory.GetFiles(directory, "*.yml")).Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new ArgumentException($"'{directory}' holds no scenario (*.yaml).");
+        return files.Select(Load).ToList();
+    }
+
+    /// <summary>A duration of a scenario field (<c>5s</c>, <c>500ms</c>, <c>1min</c>).</summary>
+    public static TimeSpan Duration(string text, string field) =>
+        ConfigDuration.TryParse(text, out var t) && !text.Trim().All(char.IsDigit)
+            ? t
+            : throw new ArgumentException($"{field} '{text}' is not a duration: give a number with a unit, e.g. 5s or 500ms.");
+
+    private static void Validate(Scenario s, string path)
+    {
+        void Check(bool ok, string message)
+        {
+            if (!ok) throw new ArgumentException($"Scenario '{path}': {message}");
+        }
+        Check(Workloads.Contains(s.Workload.Kind), $"workload.kind '{s.Workload.Kind}' is unknown; use one of {string.Join(", ", Workloads)}.");
+        Check(s.Workload.Events > 0 && s.Workload.Rate > 0, "workload.events and workload.rate must be positive.");
+        Check(s.Workload.Parallelism >= 1 && s.Workload.Users >= 1, "workload.parallelism and workload.users must be at least 1.");
+        Check(s.Cluster.Workers >= 1 && s.Cluster.Slots >= 1, "cluster.workers and cluster.slots must be at least 1.");
+        Check(s.Cluster.Workers * s.Cluster.Slots >= s.Workload.Parallelism, $"the cluster has {s.Cluster.Workers * s.Cluster.Slots} slots, fewer than the parallelism {s.Workload.Parallelism}.");
+        Check(s.DeadlineSeconds > 0, "deadlineSeconds must be positive.");
+        Wrap(() => Duration(s.Workload.CheckpointInterval, "workload.checkpointInterval"));
+        for (var i = 0; i < s.Faults.Count; i++)
+        {
+            var f = s.Faults[i];
+            var at = $"faults[{i}]";
+            Check(FaultKinds.Contains(f.Kind), $"{at}.kind '{f.Kind}' is unknown; use one of {string.Join(", ", FaultKinds)}.");
+            Wrap(() => Duration(f.At, $"{at}.at"));
+            Check(f.Target is "source" or "random" || (f.Target.StartsWith("worker-", StringComparison.Ordinal) && int.TryParse(f.Target[7..], out var n) && n >= 1 && n <= s.Cluster.Workers),
+                $"{at}.target '{f.Target}' must be source, random or worker-1..worker-{s.Cluster.Workers}.");
+            if (f.Kind == "hang") Wrap(() => Duration(f.Duration, $"{at}.duration"));
+            if (f.Kind == "burst")
+            {
+                Check(f.Count >= 1, $"{at}.count must be at least 1.");
+                Wrap(() => Duration(f.Within, $"{at}.within"));
+            }
+            if (f.Kind == "exception") Check(f.Subtask >= 0 && f.Subtask < s.Workload.Parallelism, $"{at}.subtask must be below the parallelism {s.Workload.Parallelism}.");
+        }
+        Check(s.Faults.Count(f => f.Kind == "exception") <= 1, "at most one exception fault per scenario (it is armed through the job's configuration).");
+
+        void Wrap(Action parse)
+        {
+            try { parse(); }
+            catch (ArgumentException e) { throw new ArgumentException($"Scenario '{path}': {e.Message}"); }
+        }
+    }
+}
