@@ -185,7 +185,7 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
         }
     }
 
-    /// <summary>The worker a target names now: the one running source subtask 0, a seeded random live one, or the N-th started.</summary>
+    /// <summary>The worker a target names now: the one running source subtask 0, a seeded choice among those running the job or among all live ones, or the N-th started.</summary>
     private static (string Worker, int? Pid) ResolveTarget(string target, LocalCluster cluster, JobDetail job, Random random)
     {
         var live = cluster.Client.WorkersAsync().GetAwaiter().GetResult();
@@ -194,6 +194,15 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
             var id = job.Vertices.Count > 0 ? job.Vertices[0].Subtasks.FirstOrDefault()?.WorkerId : null;
             var w = live.FirstOrDefault(x => x.Id == id);
             return w is null ? ("source worker", null) : (w.Id, w.Pid);
+        }
+        if (target == "job")
+        {
+            // A seeded choice among the workers that run a subtask of the job now.
+            var used = job.Vertices.SelectMany(v => v.Subtasks).Select(x => x.WorkerId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var candidates = live.Where(x => used.Contains(x.Id)).OrderBy(x => x.Id, StringComparer.Ordinal).ToList();
+            if (candidates.Count == 0) return ("a worker of the job", null);
+            var w = candidates[random.Next(candidates.Count)];
+            return (w.Id, w.Pid);
         }
         if (target == "random")
         {

@@ -54,7 +54,7 @@ public sealed class FaultSpec
     public string Kind { get; set; } = "kill";
     /// <summary>When, after the job reached steady state (its first completed checkpoint), e.g. <c>5s</c>.</summary>
     public string At { get; set; } = "5s";
-    /// <summary>Which worker: <c>source</c> (the one running source subtask 0), <c>random</c> (seeded), or <c>worker-N</c> (1-based, in start order).</summary>
+    /// <summary>Which worker: <c>source</c> (the one running source subtask 0), <c>job</c> (seeded, among those running the job's subtasks), <c>random</c> (seeded, any live worker), or <c>worker-N</c> (1-based, in start order).</summary>
     public string Target { get; set; } = "source";
     /// <summary>How long a hang lasts, e.g. <c>6s</c>.</summary>
     public string Duration { get; set; } = "5s";

@@ -67,8 +67,8 @@ public static class ScenarioLoader
             var at = $"faults[{i}]";
             Check(FaultKinds.Contains(f.Kind), $"{at}.kind '{f.Kind}' is unknown; use one of {string.Join(", ", FaultKinds)}.");
             Wrap(() => Duration(f.At, $"{at}.at"));
-            Check(f.Target is "source" or "random" || (f.Target.StartsWith("worker-", StringComparison.Ordinal) && int.TryParse(f.Target[7..], out var n) && n >= 1 && n <= s.Cluster.Workers),
-                $"{at}.target '{f.Target}' must be source, random or worker-1..worker-{s.Cluster.Workers}.");
+            Check(f.Target is "source" or "job" or "random" || (f.Target.StartsWith("worker-", StringComparison.Ordinal) && int.TryParse(f.Target[7..], out var n) && n >= 1 && n <= s.Cluster.Workers),
+                $"{at}.target '{f.Target}' must be source, job, random or worker-1..worker-{s.Cluster.Workers}.");
             if (f.Kind == "hang") Wrap(() => Duration(f.Duration, $"{at}.duration"));
             if (f.Kind == "burst")
             {

@@ -61,4 +61,16 @@ public sealed class DependencyTests
         var others = references.Where(n => n != Api && !IsFramework(n)).ToList();
         Assert.True(others.Count == 0, $"{Runtime} references {string.Join(", ", others)}; only {Api} and the framework are expected.");
     }
+
+    [Fact]
+    public void The_engine_does_not_know_the_chaos_harness()
+    {
+        // Faults reach the engine through the OS and its fault points, never through a reference to the harness.
+        var cluster = typeof(StreamShield.Cluster.Model.ClusterOverview).Assembly;
+        foreach (var engine in new[] { ApiAssembly, RuntimeAssembly, cluster })
+            Assert.DoesNotContain("StreamShield.Chaos", References(engine));
+        var chaos = References(typeof(StreamShield.Chaos.Scenarios.Scenario).Assembly);
+        foreach (var cli in Cli) Assert.DoesNotContain(cli, chaos, StringComparer.OrdinalIgnoreCase);
+    }
 }
+

@@ -31,7 +31,7 @@ public sealed class ScenarioTests : IDisposable
     [InlineData("workload: { kind: nope }", "workload.kind 'nope' is unknown")]
     [InlineData("faults: [ { kind: explode } ]", "faults[0].kind 'explode' is unknown; use one of kill, hang, burst, exception")]
     [InlineData("faults: [ { kind: kill, at: soon } ]", "faults[0].at 'soon' is not a duration")]
-    [InlineData("faults: [ { kind: kill, target: worker-9 } ]", "faults[0].target 'worker-9' must be source, random or worker-1..worker-3")]
+    [InlineData("faults: [ { kind: kill, target: worker-9 } ]", "faults[0].target 'worker-9' must be source, job, random or worker-1..worker-3")]
     [InlineData("cluster: { workers: 1, slots: 1 }", "fewer than the parallelism 2")]
     [InlineData("faults: [ { kind: kill, att: 5s } ]", "not valid")]
     public void A_bad_scenario_fails_naming_the_field_and_the_fix(string yaml, string expected)
