@@ -6,7 +6,8 @@ public sealed record FaultRecovery(double FaultSeconds, double? DetectSeconds, d
 /// <summary>
 /// Recovery figures from the throughput timeline, following STREAMSHIELD.md's definition as far as this workload
 /// is measured: recovery ends when throughput (records in per second, over a 1 s window) is back to at least 90 % of
-/// its pre-fault value (the median over the steady period before the first fault) and stays there for a second,
+/// its pre-fault value (the median over the steady period before the first fault) and its median over the next
+/// second is too (workers report their counters with each heartbeat, so single samples jitter),
 /// after the dip the fault caused. A fault has an effect when the job's timeline shows a failure after it, when
 /// nothing came in for half a second, or when throughput fell below half; one without an effect (a killed worker
 /// that ran nothing of the job) recovers in 0 s, so that ordinary jitter is not counted as recovery. Zero output:
@@ -78,7 +79,7 @@ public static class RecoveryAnalysis
             var dip = throughput.FirstOrDefault(t => t.Seconds >= from && t.PerSecond < threshold);
             var back = dip == default ? default : throughput.Select((t, i) => (t, i)).FirstOrDefault(x =>
                 x.t.Seconds > dip.Seconds && x.t.PerSecond >= threshold
-                && throughput.Skip(x.i).TakeWhile(u => u.Seconds <= x.t.Seconds + Window).All(u => u.PerSecond >= threshold)
+                && Median(throughput, x.t.Seconds, x.t.Seconds + Window) >= threshold
                 && throughput[^1].Seconds >= x.t.Seconds + Window).t;
             recovery = dip == default ? Math.Max(0, from - faultSeconds) : back == default ? null : back.Seconds - faultSeconds;
             end = dip == default ? from : back == default ? samples[^1].Seconds : back.Seconds;
