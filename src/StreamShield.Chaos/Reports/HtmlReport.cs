@@ -50,7 +50,12 @@ public static class HtmlReport
 
         sb.Append("<h2>Throughput (records in per second, 1 s window) with faults</h2>");
         sb.Append(ThroughputChart(r));
-        sb.Append("<p class=\"note\">p99 end-to-end latency is not measured for this workload yet: recovery is judged on throughput alone.</p>");
+        if (r.Latency is { Count: > 1 } latency)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<h2>p99 end-to-end latency (ms, per 100 ms interval; pre-fault {r.PreFaultP99Ms:0.0} ms)</h2>");
+            sb.Append(Chart("latency", latency, r.Faults, "p99 ms", r.PreFaultP99Ms is { } p ? (1.1 * p, "110 % of pre-fault") : null, "#ff7f0e"));
+        }
+        else sb.Append("<p class=\"note\">This workload does not record end-to-end latency: recovery is judged on throughput alone.</p>");
 
         sb.Append("<h2>Faults and recovery</h2><table><tr><th>#</th><th>at s</th><th>fault</th><th>detect s</th><th>recovery s</th><th>zero output s</th><th>records behind</th></tr>");
         for (var i = 0; i < r.Faults.Count; i++)
@@ -74,23 +79,25 @@ public static class HtmlReport
         return sb.ToString();
     }
 
-    private static string ThroughputChart(ChaosResult r)
+    private static string ThroughputChart(ChaosResult r) =>
+        Chart("throughput", RecoveryAnalysis.Throughput(r.Samples), r.Faults, "records/s", r.PreFaultPerSecond is { } pre ? (0.9 * pre, "90 % of pre-fault") : null, "#1f77b4");
+
+    private static string Chart(string id, IReadOnlyList<(double Seconds, double Value)> points, IReadOnlyList<InjectedFault> faults, string yLabel, (double Value, string Label)? line, string colour)
     {
-        var points = RecoveryAnalysis.Throughput(r.Samples);
         if (points.Count < 2) return "<p>No samples.</p>";
         var maxT = Math.Max(1, points[^1].Seconds);
-        var maxY = Math.Max(1, points.Max(p => p.PerSecond)) * 1.1;
+        var maxY = Math.Max(1, points.Max(p => p.Value)) * 1.1;
         double X(double t) => Left + (Width - Left - Right) * t / maxT;
         double Y(double v) => Top + (Height - Top - Bottom) * (1 - v / maxY);
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" id=\"throughput\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" xmlns=\"http://www.w3.org/2000/svg\">");
-        Axes(sb, maxT, maxY, "records/s");
-        if (r.PreFaultPerSecond is { } pre)
-            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Y(0.9 * pre):0.#}\" y2=\"{Y(0.9 * pre):0.#}\" stroke=\"#999\" stroke-dasharray=\"4 4\"/><text x=\"{Width - Right - 4}\" y=\"{Y(0.9 * pre) - 4:0.#}\" text-anchor=\"end\" class=\"small\">90 % of pre-fault</text>");
-        sb.Append("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"");
+        sb.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" id=\"{id}\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" xmlns=\"http://www.w3.org/2000/svg\">");
+        Axes(sb, maxT, maxY, yLabel);
+        if (line is { } l && l.Value < maxY)
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Y(l.Value):0.#}\" y2=\"{Y(l.Value):0.#}\" stroke=\"#999\" stroke-dasharray=\"4 4\"/><text x=\"{Width - Right - 4}\" y=\"{Y(l.Value) - 4:0.#}\" text-anchor=\"end\" class=\"small\">{E(l.Label)}</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"1.5\" points=\"");
         foreach (var (t, v) in points) sb.Append(CultureInfo.InvariantCulture, $"{X(t):0.#},{Y(v):0.#} ");
         sb.Append("\"/>");
-        foreach (var (f, i) in r.Faults.Select((f, i) => (f, i)))
+        foreach (var (f, i) in faults.Select((f, i) => (f, i)))
             sb.Append(CultureInfo.InvariantCulture, $"<line class=\"fault\" x1=\"{X(f.Seconds):0.#}\" x2=\"{X(f.Seconds):0.#}\" y1=\"{Top}\" y2=\"{Height - Bottom}\" stroke=\"#d62728\"/><text x=\"{X(f.Seconds) + 3:0.#}\" y=\"{Top + 12 + 12 * (i % 3)}\" class=\"small\" fill=\"#d62728\">{i + 1}: {E(f.Kind)}</text>");
         sb.Append("</svg>");
         return sb.ToString();

@@ -19,7 +19,9 @@ public sealed record ChaosResult(
     IReadOnlyList<TimelineEvent> Timeline,
     IReadOnlyList<CheckpointInfo> Checkpoints,
     bool Passed,
-    IReadOnlyList<string> Reasons)
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<(double Seconds, double P99Ms)>? Latency = null,
+    double? PreFaultP99Ms = null)
 {
     /// <summary>The slowest detection, recovery and longest zero-output stretch over the faults (null: a phase never ended).</summary>
     public double? DetectSeconds => Recoveries.Count == 0 ? 0 : Recoveries.Any(r => r.DetectSeconds is null && r.RecoverySeconds is > 0) ? null : Recoveries.Max(r => r.DetectSeconds ?? 0);
@@ -46,7 +48,9 @@ public sealed record ChaosResult(
         recoverySeconds = Round(RecoverySeconds),
         zeroOutputSeconds = Math.Round(ZeroOutputSeconds, 2),
         recordsBehind = Recoveries.Sum(r => r.RecordsBehind),
-        p99LatencyMeasured = false,
+        p99LatencyMeasured = Latency is not null,
+        preFaultP99Ms = PreFaultP99Ms is { } l ? Math.Round(l, 1) : (double?)null,
+        peakP99Ms = Recoveries.Select(r => r.PeakP99Ms).Max() is { } peak ? Math.Round(peak, 1) : (double?)null,
         passed = Passed,
         reasons = Reasons,
     };

@@ -1,7 +1,8 @@
 namespace StreamShield.Chaos.Runs;
 
 /// <summary>The recovery from one fault, in seconds after its injection; null where the phase never ended within the run.</summary>
-public sealed record FaultRecovery(double FaultSeconds, double? DetectSeconds, double? RecoverySeconds, double ZeroOutputSeconds, double RecordsBehind);
+public sealed record FaultRecovery(double FaultSeconds, double? DetectSeconds, double? RecoverySeconds, double ZeroOutputSeconds, double RecordsBehind,
+    double? PeakP99Ms = null, double? LatencyRecoverySeconds = null);
 
 /// <summary>
 /// Recovery figures from the throughput timeline, following STREAMSHIELD.md's definition as far as this workload
@@ -40,6 +41,12 @@ public static class RecoveryAnalysis
         return values.Count == 0 ? null : values[values.Count / 2];
     }
 
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
+    }
+
     /// <summary>The longest stretch between <paramref name="from"/> and <paramref name="to"/> in which no record came in.</summary>
     private static double LongestStall(IReadOnlyList<RunSample> samples, double from, double to)
     {
@@ -58,14 +65,21 @@ public static class RecoveryAnalysis
         return longest;
     }
 
-    public static FaultRecovery Analyze(IReadOnlyList<RunSample> samples, double faultSeconds, double preFaultPerSecond, IReadOnlyList<double> failureSeconds)
+    /// <summary>
+    /// The recovery from the fault at <paramref name="faultSeconds"/>, given the throughput before it, the times of the
+    /// job's failures, and, when the workload records it, p99 latency per interval with its pre-fault median.
+    /// </summary>
+    public static FaultRecovery Analyze(IReadOnlyList<RunSample> samples, double faultSeconds, double preFaultPerSecond, IReadOnlyList<double> failureSeconds,
+        IReadOnlyList<(double Seconds, double P99Ms)>? latency = null, double? preFaultP99Ms = null)
     {
         var throughput = Throughput(samples);
         var threshold = 0.9 * preFaultPerSecond;
         double? detect = failureSeconds.Where(s => s >= faultSeconds - 0.05).Select(s => (double?)Math.Max(0, s - faultSeconds)).FirstOrDefault();
 
         var zeroSoFar = LongestStall(samples, faultSeconds, samples.Count == 0 ? faultSeconds : samples[^1].Seconds);
-        var collapsed = throughput.Any(t => t.Seconds >= faultSeconds && t.Seconds <= faultSeconds + DipSearchSeconds && t.PerSecond < 0.5 * preFaultPerSecond);
+        var collapsed = throughput.Any(t => t.Seconds >= faultSeconds && t.Seconds <= faultSeconds + DipSearchSeconds && t.PerSecond < 0.5 * preFaultPerSecond)
+                        || (latency is not null && preFaultP99Ms is { } p99
+                            && latency.Any(l => l.Seconds >= faultSeconds && l.Seconds <= faultSeconds + DipSearchSeconds && l.P99Ms > 2 * p99 + 1));
         double? recovery;
         double end;
         if (detect is null && zeroSoFar < 0.5 && !collapsed)
@@ -95,6 +109,30 @@ public static class RecoveryAnalysis
             behind += Math.Max(0, preFaultPerSecond * dt - Math.Max(0, b.RecordsIn - a.RecordsIn));
         }
         var zero = zeroSoFar;
-        return new FaultRecovery(faultSeconds, detect, recovery, zero, Math.Round(behind));
+
+        // Latency: back within 10 % of the pre-fault p99 (and its median over the next second too) after the spike.
+        double? peak = null, latencyRecovery = null;
+        if (latency is not null && preFaultP99Ms is { } pre99)
+        {
+            var after = latency.Where(l => l.Seconds >= faultSeconds).ToList();
+            peak = after.Count == 0 ? null : after.Max(l => l.P99Ms);
+            var limit = pre99 * 1.1;
+            if (recovery == 0 && end == faultSeconds) latencyRecovery = 0;
+            else
+            {
+                var from = faultSeconds + (detect ?? 0);
+                var spike = after.FirstOrDefault(l => l.Seconds >= from && l.P99Ms > limit);
+                if (spike == default) latencyRecovery = Math.Max(0, from - faultSeconds);
+                else
+                {
+                    var back = after.FirstOrDefault(l => l.Seconds > spike.Seconds && l.P99Ms <= limit
+                        && MedianOf(after.Where(u => u.Seconds >= l.Seconds && u.Seconds <= l.Seconds + Window).Select(u => u.P99Ms)) <= limit
+                        && after[^1].Seconds >= l.Seconds + Window);
+                    latencyRecovery = back == default ? null : back.Seconds - faultSeconds;
+                }
+            }
+            recovery = recovery is { } r && latencyRecovery is { } lr ? Math.Max(r, lr) : null;
+        }
+        return new FaultRecovery(faultSeconds, detect, recovery, zero, Math.Round(behind), peak, latencyRecovery);
     }
 }

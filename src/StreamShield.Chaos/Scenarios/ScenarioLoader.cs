@@ -9,7 +9,7 @@ namespace StreamShield.Chaos.Scenarios;
 public static class ScenarioLoader
 {
     private static readonly string[] FaultKinds = ["kill", "hang", "burst", "exception"];
-    private static readonly string[] Workloads = ["windowed-counts"];
+    private static readonly string[] Workloads = ["windowed-counts", "nexmark"];
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
@@ -56,6 +56,12 @@ public static class ScenarioLoader
         }
         Check(Workloads.Contains(s.Workload.Kind), $"workload.kind '{s.Workload.Kind}' is unknown; use one of {string.Join(", ", Workloads)}.");
         Check(s.Workload.Events > 0 && s.Workload.Rate > 0, "workload.events and workload.rate must be positive.");
+        if (s.Workload.Kind == "nexmark")
+        {
+            Check(s.Workload.Rate <= int.MaxValue, "workload.rate is too large for the nexmark workload.");
+            Check(!s.Slo.ExactlyOnce, "a nexmark workload discards its rows (it records their latency), so its output cannot be checked: set slo.exactlyOnce: false.");
+            Wrap(() => StreamShield.Connectors.Nexmark.Queries.NexmarkQueries.Get(s.Workload.Query));
+        }
         Check(s.Workload.Parallelism >= 1 && s.Workload.Users >= 1, "workload.parallelism and workload.users must be at least 1.");
         Check(s.Cluster.Workers >= 1 && s.Cluster.Slots >= 1, "cluster.workers and cluster.slots must be at least 1.");
         Check(s.Cluster.Workers * s.Cluster.Slots >= s.Workload.Parallelism, $"the cluster has {s.Cluster.Workers * s.Cluster.Slots} slots, fewer than the parallelism {s.Workload.Parallelism}.");

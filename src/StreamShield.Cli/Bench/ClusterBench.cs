@@ -239,7 +239,7 @@ internal static class ClusterBench
             while (running is { } run && catchUp is null && watch.Elapsed < TimeSpan.FromSeconds(90))
             {
                 Thread.Sleep(500);
-                var seconds = ReadLatency(latencyDir);
+                var seconds = StreamShield.Chaos.Runs.LatencyFiles.ReadP99(latencyDir);
                 pre = Median(seconds.Where(x => x.Key >= killMs - 5_000 && x.Key + bucketMs <= killMs).Select(x => x.Value)) ?? double.NaN;
                 var runMs = run.ToUnixTimeMilliseconds();
                 var complete = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1_000 - bucketMs; // every subtask has written these intervals
@@ -263,27 +263,6 @@ internal static class ClusterBench
         {
             try { cluster.Client.CancelAsync(id).GetAwaiter().GetResult(); } catch (ClusterRequestException) { }
         }
-    }
-
-    /// <summary>Per interval (by its start in epoch ms), the p99 over all latency files: the max of the subtasks' p99 (an upper bound of the combined p99).</summary>
-    private static Dictionary<long, double> ReadLatency(string directory)
-    {
-        var result = new Dictionary<long, double>();
-        if (!Directory.Exists(directory)) return result;
-        foreach (var file in Directory.EnumerateFiles(directory, "latency-*.csv"))
-        {
-            string[] lines;
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            using (var reader = new StreamReader(stream))
-                lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            foreach (var line in lines.Skip(1))
-            {
-                var f = line.Split(',');
-                if (f.Length < 5 || !long.TryParse(f[0], CultureInfo.InvariantCulture, out var start) || !double.TryParse(f[3], CultureInfo.InvariantCulture, out var p99)) continue;
-                result[start] = Math.Max(result.GetValueOrDefault(start), p99);
-            }
-        }
-        return result;
     }
 
     public static double? Median(IEnumerable<double> values)
