@@ -33,9 +33,16 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
         using var cluster = LocalCluster.Start(streamshield, Path.Combine(dir, "cluster"), scenario.Cluster.Workers, scenario.Cluster.Slots, progress);
 
         var configuration = new Dictionary<string, string>(w.Configuration, StringComparer.Ordinal);
-        foreach (var f in scenario.Faults.Where(f => f.Kind == "exception"))
-            configuration["fault.task.process"] = string.Create(CultureInfo.InvariantCulture,
-                $"throw:afterms={(long)ScenarioLoader.Duration(f.At, "at").TotalMilliseconds}:subtask={f.Subtask}:attempt=0:times=1");
+        foreach (var f in scenario.Faults)
+        {
+            var afterMs = (long)ScenarioLoader.Duration(f.At, "at").TotalMilliseconds;
+            if (f.Kind == "exception")
+                configuration["fault.task.process"] = string.Create(CultureInfo.InvariantCulture, $"throw:afterms={afterMs}:subtask={f.Subtask}:attempt=0:times=1");
+            else if (f.Kind == "slow-subtask")
+                configuration["fault.task.process"] = string.Create(CultureInfo.InvariantCulture, $"delay:ms={f.DelayMs}:afterms={afterMs}:subtask={f.Subtask}:attempt=-1:times={f.Turns}");
+            else if (f.Kind == "slow-snapshots")
+                configuration["fault.state.snapshot"] = string.Create(CultureInfo.InvariantCulture, $"delay:ms={f.DelayMs}:afterms={afterMs}:attempt=-1:times={f.Turns}");
+        }
         var latencyDir = Path.Combine(dir, "latency");
         var jobId = Submit(cluster, w, output, latencyDir, configuration);
         var clock = Stopwatch.StartNew();
@@ -70,8 +77,8 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
                 while (next < plan.Count && now >= t0 + plan[next].At.TotalSeconds)
                 {
                     var action = plan[next++];
-                    if (action.Kind == "exception") continue; // armed at submission
-                    var fault = Inject(action, cluster, detail, random, now, pendingResumes);
+                    if (ScenarioLoader.ConfiguredKinds.Contains(action.Kind)) continue; // armed at submission
+                    var fault = Inject(action, cluster, jobId, detail, random, now, pendingResumes);
                     faults.Add(fault);
                     progress($"[{now,6:0.0}s] fault {faults.Count}: {fault.Description}");
                 }
@@ -109,6 +116,10 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
         // An exception fault fires inside a worker: the coordinator's timeline shows it as the subtask's failure.
         foreach (var e in timeline.Where(e => e.Kind == "TaskFailed" && e.Message.Contains("Injected fault at 'task.process'", StringComparison.Ordinal)))
             faults.Add(new InjectedFault((e.Time - startedAt).TotalSeconds, "exception", "job", null, e.Message));
+        // Slowness armed in the job's configuration starts when its delay (from the job's start) has passed.
+        foreach (var f in scenario.Faults.Where(f => f.Kind is "slow-subtask" or "slow-snapshots"))
+            faults.Add(new InjectedFault(ScenarioLoader.Duration(f.At, "at").TotalSeconds, f.Kind, f.Kind == "slow-subtask" ? $"subtask {f.Subtask}" : "every subtask",
+                null, f.Kind == "slow-subtask" ? $"subtask {f.Subtask} sleeps {f.DelayMs} ms in each of {f.Turns} turns" : $"the next {f.Turns} state snapshots take {f.DelayMs} ms longer"));
         faults.Sort((a, b) => a.Seconds.CompareTo(b.Seconds));
 
         var collected = Snapshot(samples);
@@ -189,8 +200,9 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
         lock (samples) return [.. samples];
     }
 
-    private InjectedFault Inject(FaultAction action, LocalCluster cluster, JobDetail job, Random random, double now, List<(double At, int Pid, string Worker)> resumes)
+    private InjectedFault Inject(FaultAction action, LocalCluster cluster, string jobId, JobDetail job, Random random, double now, List<(double At, int Pid, string Worker)> resumes)
     {
+        if (action.Kind == "storage-refuses") return RefuseStorage(cluster, jobId, action.Duration, now);
         var (worker, pid) = ResolveTarget(action.Target, cluster, job, random);
         if (pid is null) return new InjectedFault(now, action.Kind, action.Target, null, $"{action.Kind} of {action.Target}: no live worker found, nothing injected");
         switch (action.Kind)
@@ -199,10 +211,58 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
                 TrySignal(pid.Value, Signals.Stop);
                 resumes.Add((now + action.Duration.TotalSeconds, pid.Value, worker));
                 return new InjectedFault(now, "hang", worker, pid, $"SIGSTOP {worker} (pid {pid}) for {action.Duration.TotalSeconds:0.#} s");
+            case "throttle":
+                Throttle(pid.Value, action.Duration, action.Duty);
+                return new InjectedFault(now, "throttle", worker, pid, $"CPU starvation of {worker} (pid {pid}): stopped {action.Duty:P0} of every 500 ms for {action.Duration.TotalSeconds:0.#} s");
             default:
                 TrySignal(pid.Value, Signals.Kill);
                 return new InjectedFault(now, "kill", worker, pid, $"kill -9 {worker} (pid {pid})");
         }
+    }
+
+    /// <summary>Stops and resumes <paramref name="pid"/> in 500 ms periods, stopped <paramref name="duty"/> of each, for <paramref name="duration"/>.</summary>
+    private void Throttle(int pid, TimeSpan duration, double duty)
+    {
+        var stopped = TimeSpan.FromMilliseconds(500 * duty);
+        var running = TimeSpan.FromMilliseconds(500 * (1 - duty));
+        new Thread(() =>
+        {
+            var end = Stopwatch.StartNew();
+            while (end.Elapsed < duration)
+            {
+                TrySignal(pid, Signals.Stop);
+                Thread.Sleep(stopped);
+                TrySignal(pid, Signals.Continue);
+                Thread.Sleep(running);
+            }
+        }) { IsBackground = true, Name = $"throttle {pid}" }.Start();
+    }
+
+    /// <summary>
+    /// Makes the job's checkpoint storage refuse the next checkpoint directories for <paramref name="duration"/>: a
+    /// file stands where each of the next ids' directory would go (the coordinator cannot create it, as on a
+    /// read-only or full disk), and is removed afterwards.
+    /// </summary>
+    private InjectedFault RefuseStorage(LocalCluster cluster, string jobId, TimeSpan duration, double now)
+    {
+        var root = Path.Combine(cluster.Dir, "checkpoints", jobId);
+        var last = cluster.Client.CheckpointsAsync(jobId).GetAwaiter().GetResult().Select(c => c.Id).DefaultIfEmpty(0).Max();
+        var blockers = Enumerable.Range(1, 400).Select(k => Path.Combine(root, $"chk-{last + k}")).ToList();
+        foreach (var b in blockers)
+        {
+            try { File.WriteAllText(b, "checkpoint storage refuses this directory (chaos)"); }
+            catch (IOException) { } // a directory already there: that checkpoint was triggered meanwhile
+        }
+        new Thread(() =>
+        {
+            Thread.Sleep(duration);
+            foreach (var b in blockers)
+            {
+                try { if (File.Exists(b)) File.Delete(b); }
+                catch (IOException) { }
+            }
+        }) { IsBackground = true, Name = "storage refusal" }.Start();
+        return new InjectedFault(now, "storage-refuses", "checkpoint storage", null, $"checkpoint storage refuses new checkpoints for {duration.TotalSeconds:0.#} s");
     }
 
     /// <summary>The worker a target names now: the one running source subtask 0, a seeded choice among those running the job or among all live ones, or the N-th started.</summary>

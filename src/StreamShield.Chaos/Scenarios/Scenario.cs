@@ -52,8 +52,13 @@ public sealed class ClusterSpec
 
 /// <summary>
 /// One fault. <c>kill</c>: kill -9 of a worker. <c>hang</c>: SIGSTOP of a worker for <see cref="Duration"/>, then
-/// SIGCONT. <c>burst</c>: <see cref="Count"/> kills spread over <see cref="Within"/>. <c>exception</c>: a subtask
-/// of the job throws (through the job's <c>fault.task.process</c> point) at that time.
+/// SIGCONT. <c>burst</c>: <see cref="Count"/> kills spread over <see cref="Within"/>. <c>throttle</c>: CPU
+/// starvation of a worker for <see cref="Duration"/> (stopped <see cref="Duty"/> of every 500 ms). <c>exception</c>:
+/// a subtask of the job throws (the job's <c>task.process</c> fault point). <c>slow-subtask</c>: subtask
+/// <see cref="Subtask"/> sleeps <see cref="DelayMs"/> in each of <see cref="Turns"/> turns of its loop (the same
+/// point). <c>slow-snapshots</c>: each of the next <see cref="Turns"/> state snapshots takes <see cref="DelayMs"/>
+/// longer (slow checkpoint storage). <c>storage-refuses</c>: the checkpoint storage refuses new checkpoint
+/// directories for <see cref="Duration"/> (as a read-only or full disk does).
 /// </summary>
 public sealed class FaultSpec
 {
@@ -68,6 +73,12 @@ public sealed class FaultSpec
     public int Count { get; set; } = 2;
     /// <summary>Time a burst's kills are spread over, e.g. <c>3s</c>.</summary>
     public string Within { get; set; } = "3s";
+    /// <summary>Milliseconds of delay of <c>slow-subtask</c> (per loop turn) and <c>slow-snapshots</c> (per snapshot).</summary>
+    public int DelayMs { get; set; } = 5;
+    /// <summary>How many turns (<c>slow-subtask</c>) or snapshots (<c>slow-snapshots</c>) are slowed.</summary>
+    public int Turns { get; set; } = 1000;
+    /// <summary>Fraction of the time a <c>throttle</c>d worker is stopped.</summary>
+    public double Duty { get; set; } = 0.8;
     /// <summary>The subtask index that throws for <c>exception</c> (whose <c>at</c> counts from the job's start: it is armed through the job's configuration).</summary>
     public int Subtask { get; set; }
 }

@@ -8,7 +8,10 @@ namespace StreamShield.Chaos.Scenarios;
 /// <summary>Reads and checks scenario files (YAML, camelCase keys); a bad file fails with one message naming the file, the place and the fix.</summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] FaultKinds = ["kill", "hang", "burst", "exception"];
+    private static readonly string[] FaultKinds = ["kill", "hang", "burst", "throttle", "exception", "slow-subtask", "slow-snapshots", "storage-refuses"];
+
+    /// <summary>Fault kinds armed through the job's configuration at submission (their <c>at</c> counts from the job's start).</summary>
+    internal static readonly string[] ConfiguredKinds = ["exception", "slow-subtask", "slow-snapshots"];
     private static readonly string[] Workloads = ["windowed-counts", "nexmark"];
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
@@ -75,15 +78,19 @@ public static class ScenarioLoader
             Wrap(() => Duration(f.At, $"{at}.at"));
             Check(f.Target is "source" or "job" or "random" || (f.Target.StartsWith("worker-", StringComparison.Ordinal) && int.TryParse(f.Target[7..], out var n) && n >= 1 && n <= s.Cluster.Workers),
                 $"{at}.target '{f.Target}' must be source, job, random or worker-1..worker-{s.Cluster.Workers}.");
-            if (f.Kind == "hang") Wrap(() => Duration(f.Duration, $"{at}.duration"));
+            if (f.Kind is "hang" or "throttle" or "storage-refuses") Wrap(() => Duration(f.Duration, $"{at}.duration"));
+            if (f.Kind == "throttle") Check(f.Duty is > 0 and < 1, $"{at}.duty must be between 0 and 1 (the fraction of time the worker is stopped).");
+            if (f.Kind is "slow-subtask" or "slow-snapshots") Check(f.DelayMs > 0 && f.Turns > 0, $"{at}.delayMs and {at}.turns must be positive.");
+            if (f.Kind == "storage-refuses") Check(s.Workload.Kind is "windowed-counts" or "nexmark", $"{at}: storage-refuses needs a checkpointed workload.");
             if (f.Kind == "burst")
             {
                 Check(f.Count >= 1, $"{at}.count must be at least 1.");
                 Wrap(() => Duration(f.Within, $"{at}.within"));
             }
-            if (f.Kind == "exception") Check(f.Subtask >= 0 && f.Subtask < s.Workload.Parallelism, $"{at}.subtask must be below the parallelism {s.Workload.Parallelism}.");
+            if (f.Kind is "exception" or "slow-subtask") Check(f.Subtask >= 0 && f.Subtask < s.Workload.Parallelism, $"{at}.subtask must be below the parallelism {s.Workload.Parallelism}.");
         }
-        Check(s.Faults.Count(f => f.Kind == "exception") <= 1, "at most one exception fault per scenario (it is armed through the job's configuration).");
+        Check(s.Faults.Count(f => f.Kind is "exception" or "slow-subtask") <= 1, "at most one exception or slow-subtask fault per scenario (both arm the job's task.process fault point).");
+        Check(s.Faults.Count(f => f.Kind == "slow-snapshots") <= 1, "at most one slow-snapshots fault per scenario (it arms the job's state.snapshot fault point).");
 
         void Wrap(Action parse)
         {

@@ -22,14 +22,16 @@ public sealed class ScenarioTests : IDisposable
     {
         var shipped = ScenarioLoader.LoadAll(Repository.Path("chaos/scenarios"));
         var ci = ScenarioLoader.LoadAll(Repository.Path("chaos/ci"));
-        Assert.Equal(["kill", "hang", "burst", "exception"], new[] { "kill", "hang", "burst", "exception" }.Where(k => shipped.Any(s => s.Faults.Any(f => f.Kind == k))));
+        string[] kinds = ["kill", "hang", "burst", "throttle", "exception", "slow-subtask", "slow-snapshots", "storage-refuses"];
+        Assert.Equal(kinds, kinds.Where(k => shipped.Any(s => s.Faults.Any(f => f.Kind == k))));
+        Assert.True(shipped.Count >= 10, $"{shipped.Count} shipped scenarios");
         Assert.All(shipped.Concat(ci), s => Assert.NotEmpty(s.Faults));
         Assert.Contains(shipped, s => s.Name == "worker-kill");
     }
 
     [Theory]
     [InlineData("workload: { kind: nope }", "workload.kind 'nope' is unknown")]
-    [InlineData("faults: [ { kind: explode } ]", "faults[0].kind 'explode' is unknown; use one of kill, hang, burst, exception")]
+    [InlineData("faults: [ { kind: explode } ]", "faults[0].kind 'explode' is unknown; use one of kill, hang, burst, throttle, exception")]
     [InlineData("faults: [ { kind: kill, at: soon } ]", "faults[0].at 'soon' is not a duration")]
     [InlineData("faults: [ { kind: kill, target: worker-9 } ]", "faults[0].target 'worker-9' must be source, job, random or worker-1..worker-3")]
     [InlineData("cluster: { workers: 1, slots: 1 }", "fewer than the parallelism 2")]
