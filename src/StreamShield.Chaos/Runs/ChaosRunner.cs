@@ -132,7 +132,11 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
             ? [.. LatencyFiles.ReadP99(latencyDir).Select(kv => ((kv.Key - startedAt.ToUnixTimeMilliseconds()) / 1000.0, kv.Value))]
             : null;
         double? preP99 = latency is not null && steady is { } s0 ? MedianOf(latency.Where(l => l.Seconds >= Math.Min(s0 + 1, firstFault) && l.Seconds <= firstFault).Select(l => l.P99Ms)) : null;
-        var recoveries = pre is { } p ? faults.Select(f => RecoveryAnalysis.Analyze(collected, f.Seconds, p, failures, latency, preP99)).ToList() : [];
+        // A finished job's input ended with its last new record: silence after that is not an outage.
+        var inputEnd = summary.Status == "Finished" && collected.Count > 0
+            ? collected.First(x => x.RecordsIn == collected[^1].RecordsIn).Seconds
+            : double.MaxValue;
+        var recoveries = pre is { } p ? faults.Select(f => RecoveryAnalysis.Analyze(collected, f.Seconds, p, failures, latency, preP99, inputEnd)).ToList() : [];
 
         var oracle = w.Kind == "windowed-counts" ? Judge(w, output) : null;
         var reasons = new List<string>();

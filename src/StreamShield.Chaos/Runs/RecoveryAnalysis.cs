@@ -54,7 +54,7 @@ public static class RecoveryAnalysis
         for (var i = 1; i < samples.Count; i++)
         {
             var (a, b) = (samples[i - 1], samples[i]);
-            if (b.Seconds <= from || a.Seconds >= to) continue;
+            if (b.Seconds <= from || b.Seconds > to) continue;
             if (b.RecordsIn <= a.RecordsIn)
             {
                 if (since < 0) since = Math.Max(a.Seconds, from);
@@ -69,14 +69,18 @@ public static class RecoveryAnalysis
     /// The recovery from the fault at <paramref name="faultSeconds"/>, given the throughput before it, the times of the
     /// job's failures, and, when the workload records it, p99 latency per interval with its pre-fault median.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="inputEndSeconds"/>: when the job's input ran out (a finished job's last new record); the silence
+    /// after it is the end of the data, not an outage, so stalls are only counted before it.
+    /// </remarks>
     public static FaultRecovery Analyze(IReadOnlyList<RunSample> samples, double faultSeconds, double preFaultPerSecond, IReadOnlyList<double> failureSeconds,
-        IReadOnlyList<(double Seconds, double P99Ms)>? latency = null, double? preFaultP99Ms = null)
+        IReadOnlyList<(double Seconds, double P99Ms)>? latency = null, double? preFaultP99Ms = null, double inputEndSeconds = double.MaxValue)
     {
         var throughput = Throughput(samples);
         var threshold = 0.9 * preFaultPerSecond;
         double? detect = failureSeconds.Where(s => s >= faultSeconds - 0.05).Select(s => (double?)Math.Max(0, s - faultSeconds)).FirstOrDefault();
 
-        var zeroSoFar = LongestStall(samples, faultSeconds, samples.Count == 0 ? faultSeconds : samples[^1].Seconds);
+        var zeroSoFar = LongestStall(samples, faultSeconds, Math.Min(inputEndSeconds, samples.Count == 0 ? faultSeconds : samples[^1].Seconds));
         var collapsed = throughput.Any(t => t.Seconds >= faultSeconds && t.Seconds <= faultSeconds + DipSearchSeconds && t.PerSecond < 0.5 * preFaultPerSecond)
                         || (latency is not null && preFaultP99Ms is { } p99
                             && latency.Any(l => l.Seconds >= faultSeconds && l.Seconds <= faultSeconds + DipSearchSeconds && l.P99Ms > 2 * p99 + 1));

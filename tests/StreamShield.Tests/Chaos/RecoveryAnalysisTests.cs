@@ -59,4 +59,26 @@ public sealed class RecoveryAnalysisTests
         Assert.Equal(2, bad.Wrong);
         Assert.False(bad.Exact);
     }
+
+    [Fact]
+    public void Silence_after_the_input_ran_out_is_not_an_outage()
+    {
+        // 1,000/s until 8 s, then nothing more: the input is exhausted, the job finishes.
+        var samples = Enumerable.Range(0, 120).Select(i => new RunSample(i / 10.0, Math.Min(i, 80) * 100L, "Running")).ToList();
+        Assert.True(RecoveryAnalysis.Analyze(samples, 5, 1000, []).ZeroOutputSeconds >= 3.9);
+        Assert.Equal(0, RecoveryAnalysis.Analyze(samples, 5, 1000, [], inputEndSeconds: 8.0).ZeroOutputSeconds);
+    }
+
+    [Fact]
+    public void Latency_recovery_waits_for_p99_back_within_ten_percent()
+    {
+        var samples = Enumerable.Range(0, 200).Select(i => new RunSample(i / 10.0, i * 100L, "Running")).ToList();
+        // p99 10 ms, 400 ms from 5.0 s to 7.0 s, then 10 ms again.
+        var latency = Enumerable.Range(0, 200).Select(i => (i / 10.0, i is >= 50 and < 70 ? 400.0 : 10.0)).ToList();
+        var r = RecoveryAnalysis.Analyze(samples, 5, 1000, [5.05], latency, preFaultP99Ms: 10);
+        Assert.Equal(400, r.PeakP99Ms);
+        Assert.Equal(2.0, r.LatencyRecoverySeconds!.Value, 3);
+        Assert.Equal(2.0, r.RecoverySeconds!.Value, 3); // throughput never dipped: latency decides
+    }
 }
+
