@@ -73,7 +73,18 @@ internal static class ChaosCommand
         var results = new List<ChaosResult>();
         foreach (var scenario in scenarios)
         {
-            var result = runner.Run(scenario, seed, root);
+            ChaosResult result;
+            try
+            {
+                result = runner.Run(scenario, seed, root);
+            }
+            catch (Exception e) when (e is InvalidOperationException or StreamShield.Cluster.Model.ClusterRequestException or IOException or UnauthorizedAccessException)
+            {
+                // One broken run does not end the suite: it fails with the reason.
+                Console.Error.WriteLine($"{scenario.Name}: the run itself failed: {e.Message}");
+                result = new ChaosResult(scenario.Name, scenario.Description, seed ?? scenario.Seed, "Error", 0, null, null, [], [], null, 0, [], [], [], false,
+                    [$"the run itself failed: {e.GetType().Name}: {e.Message}"]);
+            }
             results.Add(result);
             if (json) Console.WriteLine(JsonSerializer.Serialize(result.Summary(), ClusterClientOptions.Json));
             else

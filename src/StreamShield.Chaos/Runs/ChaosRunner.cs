@@ -56,58 +56,65 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
         sampler.Start();
 
         double? steady = null;
-        var deadline = TimeSpan.FromSeconds(scenario.DeadlineSeconds);
-        var plan = FaultPlan.Expand(scenario.Faults);
-        var next = 0;
-        var pendingResumes = new List<(double At, int Pid, string Worker)>();
-        double lastReport = 0;
         string status;
-        while (true)
+        var plan = FaultPlan.Expand(scenario.Faults);
+        try
         {
-            var detail = cluster.Client.JobAsync(jobId).GetAwaiter().GetResult();
-            status = detail.Summary.Status;
-            var now = clock.Elapsed.TotalSeconds;
-            if (steady is null && status == "Running" && detail.Summary.CheckpointsCompleted >= 1 && detail.Summary.RecordsIn > 0)
+            var deadline = TimeSpan.FromSeconds(scenario.DeadlineSeconds);
+            var next = 0;
+            var pendingResumes = new List<(double At, int Pid, string Worker)>();
+            double lastReport = 0;
+            while (true)
             {
-                steady = now;
-                progress($"[{now,6:0.0}s] steady state (records flowing, first checkpoint completed); faults follow");
-            }
-            if (steady is { } t0)
-            {
-                while (next < plan.Count && now >= t0 + plan[next].At.TotalSeconds)
+                var detail = cluster.Client.JobAsync(jobId).GetAwaiter().GetResult();
+                status = detail.Summary.Status;
+                var now = clock.Elapsed.TotalSeconds;
+                if (steady is null && status == "Running" && detail.Summary.CheckpointsCompleted >= 1 && detail.Summary.RecordsIn > 0)
                 {
-                    var action = plan[next++];
-                    if (ScenarioLoader.ConfiguredKinds.Contains(action.Kind)) continue; // armed at submission
-                    var fault = Inject(action, cluster, jobId, detail, random, now, pendingResumes);
-                    faults.Add(fault);
-                    progress($"[{now,6:0.0}s] fault {faults.Count}: {fault.Description}");
+                    steady = now;
+                    progress($"[{now,6:0.0}s] steady state (records flowing, first checkpoint completed); faults follow");
                 }
+                if (steady is { } t0)
+                {
+                    while (next < plan.Count && now >= t0 + plan[next].At.TotalSeconds)
+                    {
+                        var action = plan[next++];
+                        if (ScenarioLoader.ConfiguredKinds.Contains(action.Kind)) continue; // armed at submission
+                        var fault = Inject(action, cluster, jobId, detail, random, now, pendingResumes);
+                        faults.Add(fault);
+                        progress($"[{now,6:0.0}s] fault {faults.Count}: {fault.Description}");
+                    }
+                }
+                foreach (var r in pendingResumes.Where(r => now >= r.At).ToList())
+                {
+                    pendingResumes.Remove(r);
+                    TrySignal(r.Pid, Signals.Continue);
+                    progress($"[{now,6:0.0}s] resumed {r.Worker} (pid {r.Pid})");
+                }
+                if (status is "Finished" or "Failed" or "Canceled" && pendingResumes.Count == 0) break;
+                if (clock.Elapsed > deadline)
+                {
+                    progress($"[{now,6:0.0}s] deadline of {deadline.TotalSeconds:0} s passed with the job {status}: cancelling it");
+                    foreach (var r in pendingResumes) TrySignal(r.Pid, Signals.Continue);
+                    try { cluster.Client.CancelAsync(jobId).GetAwaiter().GetResult(); }
+                    catch (ClusterRequestException) { }
+                    break;
+                }
+                if (now - lastReport >= 2)
+                {
+                    lastReport = now;
+                    var rate = RecoveryAnalysis.Throughput(Snapshot(samples)).LastOrDefault().PerSecond;
+                    progress($"[{now,6:0.0}s] {status}: {detail.Summary.RecordsIn:N0} records in, {rate:N0}/s; {detail.Summary.CheckpointsCompleted} checkpoints, {detail.Summary.Restarts} restarts; {faults.Count} faults so far");
+                }
+                Thread.Sleep(Poll);
             }
-            foreach (var r in pendingResumes.Where(r => now >= r.At).ToList())
-            {
-                pendingResumes.Remove(r);
-                TrySignal(r.Pid, Signals.Continue);
-                progress($"[{now,6:0.0}s] resumed {r.Worker} (pid {r.Pid})");
-            }
-            if (status is "Finished" or "Failed" or "Canceled" && pendingResumes.Count == 0) break;
-            if (clock.Elapsed > deadline)
-            {
-                progress($"[{now,6:0.0}s] deadline of {deadline.TotalSeconds:0} s passed with the job {status}: cancelling it");
-                foreach (var r in pendingResumes) TrySignal(r.Pid, Signals.Continue);
-                try { cluster.Client.CancelAsync(jobId).GetAwaiter().GetResult(); }
-                catch (ClusterRequestException) { }
-                break;
-            }
-            if (now - lastReport >= 2)
-            {
-                lastReport = now;
-                var rate = RecoveryAnalysis.Throughput(Snapshot(samples)).LastOrDefault().PerSecond;
-                progress($"[{now,6:0.0}s] {status}: {detail.Summary.RecordsIn:N0} records in, {rate:N0}/s; {detail.Summary.CheckpointsCompleted} checkpoints, {detail.Summary.Restarts} restarts; {faults.Count} faults so far");
-            }
-            Thread.Sleep(Poll);
         }
-        stop.Cancel();
-        sampler.Join();
+        finally
+        {
+            // The sampler uses the cluster's client: it stops before the cluster goes, whatever happened above.
+            stop.Cancel();
+            sampler.Join();
+        }
         var seconds = clock.Elapsed.TotalSeconds;
 
         var summary = cluster.Client.JobAsync(jobId).GetAwaiter().GetResult().Summary;
@@ -185,7 +192,7 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
                 var summary = cluster.Client.JobAsync(jobId, stop).GetAwaiter().GetResult().Summary;
                 lock (samples) samples.Add(new RunSample(clock.Elapsed.TotalSeconds, summary.RecordsIn, summary.Status));
             }
-            catch (Exception e) when (e is ClusterRequestException or OperationCanceledException)
+            catch (Exception e) when (e is ClusterRequestException or OperationCanceledException or ObjectDisposedException)
             {
                 // A missed sample is a gap in the timeline, not a failure of the run.
             }
@@ -255,7 +262,7 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
         foreach (var b in blockers)
         {
             try { File.WriteAllText(b, "checkpoint storage refuses this directory (chaos)"); }
-            catch (IOException) { } // a directory already there: that checkpoint was triggered meanwhile
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a directory already there: that checkpoint was triggered meanwhile
         }
         new Thread(() =>
         {
@@ -263,7 +270,7 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
             foreach (var b in blockers)
             {
                 try { if (File.Exists(b)) File.Delete(b); }
-                catch (IOException) { }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             }
         }) { IsBackground = true, Name = "storage refusal" }.Start();
         return new InjectedFault(now, "storage-refuses", "checkpoint storage", null, $"checkpoint storage refuses new checkpoints for {duration.TotalSeconds:0.#} s");
