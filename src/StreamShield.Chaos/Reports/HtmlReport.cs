@@ -12,7 +12,7 @@ namespace StreamShield.Chaos.Reports;
 /// </summary>
 public static class HtmlReport
 {
-    private const int Width = 900, Height = 260, Left = 70, Right = 20, Top = 20, Bottom = 40;
+    private const int Width = 900, Height = 270, Left = 70, Right = 20, Top = 32, Bottom = 40;
 
     /// <summary>Writes <c>{scenario}.html</c> into <paramref name="directory"/> and returns its path.</summary>
     public static string Write(ChaosResult r, string directory)
@@ -131,7 +131,7 @@ public static class HtmlReport
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{y + 4:0.#}\" text-anchor=\"end\" class=\"small\">{v:N0}</text>");
             if (maxX is { } mx) sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + (Width - Left - Right) * k / 4.0:0.#}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\" class=\"small\">{mx * k / 4:0.#} s</text>");
         }
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"12\" y=\"{Top + 4}\" class=\"small\">{E(yLabel)}</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"14\" class=\"small\">{E(yLabel)}</text>");
     }
 
     private static StringBuilder Page(string title) => new StringBuilder()
