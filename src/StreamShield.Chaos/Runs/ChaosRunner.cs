@@ -138,7 +138,7 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
         List<(double Seconds, double P99Ms)>? latency = w.Kind == "nexmark"
             ? [.. LatencyFiles.ReadP99(latencyDir).Select(kv => ((kv.Key - startedAt.ToUnixTimeMilliseconds()) / 1000.0, kv.Value))]
             : null;
-        double? preP99 = latency is not null && steady is { } s0 ? MedianOf(latency.Where(l => l.Seconds >= Math.Min(s0 + 1, firstFault) && l.Seconds <= firstFault).Select(l => l.P99Ms)) : null;
+        double? preP99 = latency is not null && steady is { } s0 ? RecoveryAnalysis.Median(latency, Math.Min(s0 + 1, firstFault), firstFault) : null;
         // A finished job's input ended with its last new record: silence after that is not an outage.
         var inputEnd = summary.Status == "Finished" && collected.Count > 0
             ? collected.First(x => x.RecordsIn == collected[^1].RecordsIn).Seconds
@@ -198,12 +198,6 @@ public sealed class ChaosRunner(IReadOnlyList<string> streamshield, Action<strin
             }
             stop.WaitHandle.WaitOne(Poll);
         }
-    }
-
-    private static double? MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? null : sorted[sorted.Count / 2];
     }
 
     private static List<RunSample> Snapshot(List<RunSample> samples)

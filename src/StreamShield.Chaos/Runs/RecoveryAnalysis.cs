@@ -34,17 +34,11 @@ public static class RecoveryAnalysis
         return result;
     }
 
-    /// <summary>The median throughput between <paramref name="from"/> and <paramref name="to"/> seconds (null if no sample).</summary>
-    public static double? Median(IReadOnlyList<(double Seconds, double PerSecond)> throughput, double from, double to)
+    /// <summary>The median of a series (throughput, p99 latency) between <paramref name="from"/> and <paramref name="to"/> seconds (null if no point).</summary>
+    public static double? Median(IEnumerable<(double Seconds, double Value)> series, double from, double to)
     {
-        var values = throughput.Where(t => t.Seconds >= from && t.Seconds <= to).Select(t => t.PerSecond).Order().ToList();
+        var values = series.Where(t => t.Seconds >= from && t.Seconds <= to).Select(t => t.Value).Order().ToList();
         return values.Count == 0 ? null : values[values.Count / 2];
-    }
-
-    private static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
     }
 
     /// <summary>The longest stretch between <paramref name="from"/> and <paramref name="to"/> in which no record came in.</summary>
@@ -130,7 +124,7 @@ public static class RecoveryAnalysis
                 else
                 {
                     var back = after.FirstOrDefault(l => l.Seconds > spike.Seconds && l.P99Ms <= limit
-                        && MedianOf(after.Where(u => u.Seconds >= l.Seconds && u.Seconds <= l.Seconds + Window).Select(u => u.P99Ms)) <= limit
+                        && Median(after, l.Seconds, l.Seconds + Window) <= limit
                         && after[^1].Seconds >= l.Seconds + Window);
                     latencyRecovery = back == default ? null : back.Seconds - faultSeconds;
                 }

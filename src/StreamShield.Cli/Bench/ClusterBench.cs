@@ -209,7 +209,7 @@ internal static class ClusterBench
             if (!cluster.WorkerPids.Contains(victimPid)) throw new InvalidOperationException($"Worker {victimId} (pid {victimPid}) is not one this harness started.");
 
             var kill = DateTimeOffset.UtcNow;
-            if (SysKill(victimPid, 9) != 0) throw new InvalidOperationException($"kill -9 {victimPid} failed (errno {Marshal.GetLastPInvokeError()}).");
+            Signals.Send(victimPid, Signals.Kill);
             Log($"{query.Name}: killed {victimId} (pid {victimPid}) at {kill:HH:mm:ss.fff}");
 
             DateTimeOffset? failed = null, deployed = null, running = null;
@@ -272,8 +272,6 @@ internal static class ClusterBench
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SysKill(int pid, int signal);
 
     /// <summary>utime + stime of a process in seconds (/proc/PID/stat, clock ticks of 1/100 s); 0 if it is gone.</summary>
     private static double CpuSeconds(int pid)

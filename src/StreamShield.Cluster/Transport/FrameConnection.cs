@@ -104,9 +104,8 @@ internal sealed class FrameConnection : IDisposable
             if (Volatile.Read(ref expired) == 0) _socket.ReceiveTimeout = previous;
         }
 
-        IOException Closed(string where) => Volatile.Read(ref expired) == 1
-            ? throw new TimeoutException($"No complete frame within {timeout.TotalSeconds:0.###} s.")
-            : new IOException($"The connection closed {where}.");
+        // Past the deadline the catch above turns this into the TimeoutException.
+        static IOException Closed(string where) => new($"The connection closed {where}.");
     }
 
     private int ValidateLength(int length)
